@@ -1,4 +1,5 @@
 import type { ToolCall, Usage } from '../types.js';
+import type { TemplateField } from './chunk-template.js';
 
 /**
  * What one chunk was, as a small integer so the per-chunk hot path allocates nothing:
@@ -23,7 +24,7 @@ interface Choice {
   finish_reason?: string | null;
 }
 
-interface Chunk {
+export interface Chunk {
   choices?: Choice[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: unknown;
@@ -127,6 +128,27 @@ export class ReplyAccumulator {
     if (this.promptTokens !== undefined) u.promptTokens = this.promptTokens;
     return u;
   }
+}
+
+/**
+ * The field and text of a plain content chunk: one choice carrying only non-empty `text` or
+ * `delta.content` (no finish_reason, usage, tool calls, reasoning, message or error). Such a chunk
+ * can serve as the template for the ones after it (see chunk-template.ts).
+ */
+export function plainContent(chunk: Chunk): { field: TemplateField; text: string } | undefined {
+  if ((chunk.error !== undefined && chunk.error !== null) || (chunk.usage !== undefined && chunk.usage !== null)) return undefined;
+  const choices = chunk.choices;
+  if (!choices || choices.length !== 1) return undefined;
+  const choice = choices[0]!;
+  if (choice.finish_reason || choice.message) return undefined;
+  const delta = choice.delta;
+  if (delta === undefined || delta === null) {
+    return typeof choice.text === 'string' && choice.text.length > 0 ? { field: 'text', text: choice.text } : undefined;
+  }
+  if (choice.text !== undefined && choice.text !== null) return undefined;
+  if (typeof delta.content !== 'string' || delta.content.length === 0) return undefined;
+  if (delta.tool_calls?.length || delta.reasoning_content || delta.reasoning) return undefined;
+  return { field: 'content', text: delta.content };
 }
 
 function describeServerError(error: unknown): string {

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { plainContent, type Chunk } from '../src/openai/accumulator.js';
+import { ContentChunkTemplate } from '../src/openai/chunk-template.js';
+import { createRng, uniform } from '../src/index.js';
+
+// Chunk shapes as the engines send them (field order and spacing as in their serializers).
+const SHAPES: Record<string, (text: string) => string> = {
+  vllmCompletion: (t) => `{"id":"cmpl-9a8b7c6d","object":"text_completion","created":1732269000,"model":"meta-llama/Llama-3.1-8B-Instruct","choices":[{"index":0,"text":${JSON.stringify(t)},"logprobs":null,"finish_reason":null,"stop_reason":null}],"usage":null}`,
+  vllmChat: (t) => `{"id":"chatcmpl-1f2e","object":"chat.completion.chunk","created":1732269000,"model":"Qwen/Qwen2.5-7B-Instruct","choices":[{"index":0,"delta":{"content":${JSON.stringify(t)}},"logprobs":null,"finish_reason":null}]}`,
+  // Python json.dumps default separators (", " and ": "), as some servers emit.
+  spacedChat: (t) => `{"id": "x", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"role": null, "content": ${JSON.stringify(t)}, "reasoning_content": null}, "finish_reason": null}], "usage": null}`,
+  llamacppChat: (t) => `{"choices":[{"finish_reason":null,"index":0,"delta":{"content":${JSON.stringify(t)}}}],"created":1732269000,"id":"chatcmpl-abc","model":"gpt-3.5-turbo","system_fingerprint":"b1-de3ff81","object":"chat.completion.chunk"}`,
+  llamacppCompletion: (t) => `{"choices":[{"text":${JSON.stringify(t)},"index":0,"logprobs":null,"finish_reason":null}],"created":1732269000,"model":"gpt-3.5-turbo","system_fingerprint":"b1-de3ff81","object":"text_completion","id":"chatcmpl-abc"}`,
+};
+
+/** What the slow path reads from a chunk: the text of a plain content chunk. */
+function slowText(data: string): string | undefined {
+  return plainContent(JSON.parse(data) as Chunk)?.text;
+}
+
+function learned(data: string): ContentChunkTemplate {
+  const template = new ContentChunkTemplate();
+  const plain = plainContent(JSON.parse(data) as Chunk)!;
+  template.learn(data, plain.field, plain.text);
+  return template;
+}
+
+const ALPHABET = ['a', ' ', 'é', '中', '😀', '"', '\\', '\n', '\t', '\u0001', '/', '\u2028', 'z', '}', '{', ',', ':'];
+function randomText(rng: () => number): string {
+  const n = 1 + Math.floor(rng() * 8);
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(rng() * ALPHABET.length)];
+  return s;
+}
+
+describe('ContentChunkTemplate (JSON.parse-free reading of repeated stream chunks)', () => {
+  it.each(Object.keys(SHAPES))('reads the same text as JSON.parse for %s chunks', (shape) => {
+    const make = SHAPES[shape]!;
+    const template = learned(make(' the'));
+    const gen = createRng(7);
+    const rng = () => uniform(gen);
+    for (let i = 0; i < 2000; i++) {
+      const text = randomText(rng);
+      const data = make(text);
+      expect(template.match(data)).toBe(slowText(data));
+    }
+  });
+
+  it('reads escapes the way the server wrote them (\\u escapes, escaped slash)', () => {
+    const template = learned(SHAPES.vllmCompletion!('x'));
+    const data = SHAPES.vllmCompletion!('x').replace('"text":"x"', '"text":"caf\\u00e9 \\/ \\"q\\""');
+    expect(template.match(data)).toBe('café / "q"');
+    expect(template.match(data)).toBe(slowText(data));
+  });
+
+  it('falls back (undefined) for every chunk that is not the same document', () => {
+    const make = SHAPES.vllmCompletion!;
+    const template = learned(make('a'));
+    const fallbacks = [
+      make('a').replace('"finish_reason":null', '"finish_reason":"length"'),
+      make('a').replace('"usage":null', '"usage":{"prompt_tokens":1,"completion_tokens":2}'),
+      make('a').replace('1732269000', '1732269001'), // llama.cpp's `created` ticks each second
+      make('a').replace('"text":"a"', '"text":"a","x":"b"'), // two literals between prefix and suffix
+      make('a').replace('"text":"a"', '"text":"a\\"'), // unterminated literal
+      make('a').replace('"text":"a"', '"text":"a\\q"'), // invalid escape
+      make('a').replace('"text":"a"', '"text":"a\u0001"'), // raw control character (invalid JSON)
+      make('a').replace('"text":"a"', '"text":null'),
+      make('a').replace('"text":"a"', '"text":7'),
+      '{"error":{"message":"boom"}}',
+      '[DONE]',
+      '',
+    ];
+    for (const data of fallbacks) expect(template.match(data), data).toBeUndefined();
+  });
+
+  it('matches an empty text (a chunk that carries no token)', () => {
+    const make = SHAPES.vllmCompletion!;
+    expect(learned(make('a')).match(make(''))).toBe('');
+  });
+
+  it('learns nothing from an ambiguous chunk (the key twice)', () => {
+    const data = '{"choices":[{"index":0,"text":"a","logprobs":{"text":"a"}}]}';
+    const template = new ContentChunkTemplate();
+    template.learn(data, 'text', 'a');
+    expect(template.match(data)).toBeUndefined();
+  });
+
+  it('only plain content chunks serve as templates', () => {
+    expect(plainContent({ choices: [{ text: 'a', finish_reason: 'stop' }] })).toBeUndefined();
+    expect(plainContent({ choices: [{ text: 'a' }], usage: { completion_tokens: 1 } })).toBeUndefined();
+    expect(plainContent({ choices: [{ delta: { content: 'a', tool_calls: [{ index: 0 }] } }] })).toBeUndefined();
+    expect(plainContent({ choices: [{ delta: { content: 'a', reasoning_content: 'b' } }] })).toBeUndefined();
+    expect(plainContent({ choices: [{ text: 'a' }, { text: 'b' }] })).toBeUndefined();
+    expect(plainContent({ choices: [{ delta: { content: 'a' } }] })).toEqual({ field: 'content', text: 'a' });
+  });
+});
