@@ -31,7 +31,7 @@ export function bodyExcerpt(body: string): string {
 }
 
 /**
- * Maps a transport error (undici / net) to a stable code. `gotHeaders` tells a connection that died
+ * Maps a transport error (undici / net / Http1Pool) to a stable code. `gotHeaders` tells a connection that died
  * mid-reply (STREAM_CLOSED) from one that never answered.
  */
 export function classifyTransportError(error: unknown, gotHeaders: boolean): EngineRequestErrorCode {
@@ -40,11 +40,16 @@ export function classifyTransportError(error: unknown, gotHeaders: boolean): Eng
     case 'ECONNREFUSED':
     case 'ENOENT': // a unix socket path that is gone
       return ENGINE_REQUEST_ERROR_CODES.CONNECT_REFUSED;
+    case 'YS_HTTP_CONNECT_TIMEOUT':
+    case 'YS_HTTP_HEADERS_TIMEOUT':
+    case 'YS_HTTP_BODY_TIMEOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'ETIMEDOUT':
       return ENGINE_REQUEST_ERROR_CODES.TIMEOUT;
+    case 'YS_HTTP_SOCKET_CLOSED':
+    case 'YS_HTTP_POOL_CLOSED':
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
@@ -52,6 +57,8 @@ export function classifyTransportError(error: unknown, gotHeaders: boolean): Eng
     case 'UND_ERR_DESTROYED':
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       return ENGINE_REQUEST_ERROR_CODES.STREAM_CLOSED;
+    case 'YS_HTTP_PROTOCOL':
+      return ENGINE_REQUEST_ERROR_CODES.STREAM_MALFORMED;
     default:
       return gotHeaders ? ENGINE_REQUEST_ERROR_CODES.STREAM_CLOSED : ENGINE_REQUEST_ERROR_CODES.REQUEST_FAILED;
   }

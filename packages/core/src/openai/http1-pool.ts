@@ -1,0 +1,511 @@
+import { connect, type Socket } from 'node:net';
+
+/**
+ * A keep-alive HTTP/1.1 connection pool for the streaming hot path, on bare `node:net` sockets.
+ *
+ * Why not undici here: measured on the bench's loopback SSE server (same SSE + JSON work per reply),
+ * undici's Pool sustained 16–18k streamed req/s where this pool sustained 23–34k: undici's dispatcher
+ * layers, llhttp-in-wasm header callbacks and per-request timers are the largest client-side cost at
+ * that rate. undici stays for everything off the hot path (JSON helpers, probes, HTTPS).
+ *
+ * Scope, deliberately small: plain `http:`, one request at a time per connection (no pipelining),
+ * responses framed by `Transfer-Encoding: chunked`, `Content-Length` or connection close; 1xx interim
+ * responses skipped; `Connection: close` / HTTP/1.0 honoured. Handlers follow undici's dispatch
+ * handler shape so the same GenerateHandler runs on both.
+ */
+
+export interface Http1PoolOptions {
+  /** Most connections open at once; requests beyond wait in FIFO order (default 64). */
+  connections?: number;
+  connectTimeoutMs?: number;
+  /** Longest wait from sending a request to the end of the response head. */
+  headersTimeoutMs?: number;
+  /** Longest silence while a response body streams. */
+  bodyTimeoutMs?: number;
+  /** Idle connections are closed after this long (default 30 s). */
+  keepAliveTimeoutMs?: number;
+}
+
+export interface Http1Request {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What a handler may do with its request: stop it. */
+export interface StreamController {
+  abort(reason: Error): void;
+}
+
+/** The subset of undici's `Dispatcher.DispatchHandler` the pool calls. */
+export interface StreamHandler {
+  onRequestStart?(controller: StreamController, context: unknown): void;
+  onResponseStart?(controller: StreamController, statusCode: number, headers: Record<string, string>, statusMessage?: string): void;
+  onResponseData?(controller: StreamController, chunk: Buffer): void;
+  onResponseEnd?(controller: StreamController, trailers: Record<string, string>): void;
+  onResponseError?(controller: StreamController, error: Error): void;
+}
+
+/** Transport failure codes (mapped to request error codes by openai/errors.ts). */
+export const HTTP1_ERROR_CODES = {
+  CONNECT_TIMEOUT: 'YS_HTTP_CONNECT_TIMEOUT',
+  HEADERS_TIMEOUT: 'YS_HTTP_HEADERS_TIMEOUT',
+  BODY_TIMEOUT: 'YS_HTTP_BODY_TIMEOUT',
+  /** The connection closed before the response was complete. */
+  SOCKET_CLOSED: 'YS_HTTP_SOCKET_CLOSED',
+  /** The server's bytes are not HTTP/1.x. */
+  PROTOCOL: 'YS_HTTP_PROTOCOL',
+  POOL_CLOSED: 'YS_HTTP_POOL_CLOSED',
+} as const;
+
+export class Http1Error extends Error {
+  constructor(
+    message: string,
+    readonly code: (typeof HTTP1_ERROR_CODES)[keyof typeof HTTP1_ERROR_CODES],
+  ) {
+    super(message);
+    this.name = 'Http1Error';
+  }
+}
+
+const MAX_HEAD_BYTES = 64 * 1024;
+
+// Parser states of a connection.
+const IDLE = 0;
+const HEAD = 1;
+const BODY_LENGTH = 2;
+const CHUNK_SIZE = 3;
+const CHUNK_DATA = 4;
+const CHUNK_END = 5;
+const TRAILERS = 6;
+const BODY_UNTIL_CLOSE = 7;
+/** A response without a body (204, 304, Content-Length: 0): finished right after its head. */
+const NO_BODY = 8;
+
+/** One request on its way: queued, then bound to a connection until settled. */
+class Exchange implements StreamController {
+  connection: Connection | undefined;
+  settled = false;
+  constructor(
+    readonly pool: Http1Pool,
+    readonly wire: string,
+    readonly handler: StreamHandler,
+  ) {}
+
+  abort(reason: Error): void {
+    if (this.settled) return;
+    const connection = this.connection;
+    // A connection cannot be reused mid-response: drop it. A queued request is skipped when dequeued.
+    this.fail(reason);
+    if (connection) connection.destroy();
+  }
+
+  fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.handler.onResponseError?.(this, error);
+  }
+}
+
+class Connection {
+  readonly socket: Socket;
+  exchange: Exchange | undefined;
+  /** Served a response before: a request on it may meet a close the server sent meanwhile. */
+  reused = false;
+  private state = IDLE;
+  private keepAlive = true;
+  private remaining = 0;
+  /** Bytes of an unfinished head or chunk-size / trailer line. */
+  private carry: Buffer | undefined;
+  private gotHead = false;
+  private error: Error | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly pool: Http1Pool,
+    host: string,
+    port: number,
+  ) {
+    this.socket = connect({ host, port, noDelay: true });
+    this.socket.setTimeout(pool.connectTimeoutMs);
+    this.socket.once('connect', () => {
+      if (this.state === IDLE) this.socket.setTimeout(pool.keepAliveTimeoutMs);
+      else if (!this.gotHead) this.socket.setTimeout(pool.headersTimeoutMs);
+    });
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('timeout', () => this.onTimeout());
+    this.socket.on('error', (error) => void (this.error ??= error));
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('close', () => this.onClose());
+  }
+
+  get alive(): boolean {
+    return !this.closed && !this.socket.destroyed;
+  }
+
+  send(exchange: Exchange): void {
+    this.exchange = exchange;
+    exchange.connection = this;
+    this.state = HEAD;
+    this.gotHead = false;
+    this.carry = undefined;
+    if (!this.socket.connecting) this.socket.setTimeout(this.pool.headersTimeoutMs);
+    this.pool.queueWrite(this);
+  }
+
+  /** Puts the request on the wire (called by the pool's batched flush). */
+  flush(): void {
+    const exchange = this.exchange;
+    if (exchange && !exchange.settled && this.alive) this.socket.write(exchange.wire);
+  }
+
+  destroy(error?: Error): void {
+    if (error) this.error ??= error;
+    this.socket.destroy();
+  }
+
+  private onTimeout(): void {
+    const { connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs } = this.pool;
+    if (this.state === IDLE && !this.socket.connecting) return this.destroy(); // keep-alive expiry
+    const error = this.socket.connecting
+      ? new Http1Error(`connect timeout after ${connectTimeoutMs} ms`, HTTP1_ERROR_CODES.CONNECT_TIMEOUT)
+      : this.gotHead
+        ? new Http1Error(`no body data for ${bodyTimeoutMs} ms`, HTTP1_ERROR_CODES.BODY_TIMEOUT)
+        : new Http1Error(`no response head within ${headersTimeoutMs} ms`, HTTP1_ERROR_CODES.HEADERS_TIMEOUT);
+    this.destroy(error);
+  }
+
+  private onEnd(): void {
+    // A close-delimited body ends here; anything else in progress is cut short (reported on close).
+    if (this.state === BODY_UNTIL_CLOSE) this.finish();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    const exchange = this.exchange;
+    this.exchange = undefined;
+    if (exchange && !exchange.settled) {
+      if (this.state === BODY_UNTIL_CLOSE && !this.error) {
+        exchange.settled = true;
+        exchange.handler.onResponseEnd?.(exchange, {});
+      } else {
+        const cause = this.error;
+        const error =
+          cause ??
+          new Http1Error(this.gotHead ? 'the server closed the connection mid-response' : 'the server closed the connection before responding', HTTP1_ERROR_CODES.SOCKET_CLOSED);
+        exchange.fail(error);
+      }
+    }
+    this.pool.removed(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    const exchange = this.exchange;
+    if (!exchange || exchange.settled || this.state === IDLE) {
+      // Bytes nobody asked for (or for an aborted exchange): this connection is no longer in sync.
+      this.destroy();
+      return;
+    }
+    let buf = chunk;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = undefined;
+    }
+    try {
+      this.parse(buf, exchange);
+    } catch (error) {
+      const failure = error instanceof Http1Error ? error : new Http1Error(String(error), HTTP1_ERROR_CODES.PROTOCOL);
+      exchange.fail(failure);
+      this.destroy(failure);
+    }
+  }
+
+  private parse(buf: Buffer, exchange: Exchange): void {
+    let i = 0;
+    const n = buf.length;
+    while (i < n) {
+      if (exchange.settled) return this.destroy(); // aborted by a handler callback
+      switch (this.state) {
+        case HEAD: {
+          const end = buf.indexOf('\r\n\r\n', i, 'latin1');
+          if (end < 0) {
+            if (n - i > MAX_HEAD_BYTES) throw new Http1Error(`response head longer than ${MAX_HEAD_BYTES} bytes`, HTTP1_ERROR_CODES.PROTOCOL);
+            this.carry = buf.subarray(i);
+            return;
+          }
+          const head = buf.toString('latin1', i, end);
+          i = end + 4;
+          this.onHead(head, exchange);
+          break;
+        }
+        case BODY_LENGTH: {
+          const take = Math.min(this.remaining, n - i);
+          exchange.handler.onResponseData?.(exchange, buf.subarray(i, i + take));
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.finish();
+          break;
+        }
+        case BODY_UNTIL_CLOSE:
+          exchange.handler.onResponseData?.(exchange, i === 0 ? buf : buf.subarray(i));
+          return;
+        case CHUNK_END: {
+          // Exactly CRLF (or a bare LF) after each chunk's data.
+          const c = buf[i];
+          if (c === 0x0a) i++;
+          else if (c === 0x0d && i + 1 < n) {
+            if (buf[i + 1] !== 0x0a) throw new Http1Error('missing CRLF after a chunk', HTTP1_ERROR_CODES.PROTOCOL);
+            i += 2;
+          } else if (c === 0x0d) {
+            this.carry = buf.subarray(i);
+            return;
+          } else throw new Http1Error('missing CRLF after a chunk', HTTP1_ERROR_CODES.PROTOCOL);
+          this.state = CHUNK_SIZE;
+          break;
+        }
+        case CHUNK_SIZE:
+        case TRAILERS: {
+          const lf = buf.indexOf(0x0a, i);
+          if (lf < 0) {
+            if (n - i > MAX_HEAD_BYTES) throw new Http1Error('chunk header line too long', HTTP1_ERROR_CODES.PROTOCOL);
+            this.carry = buf.subarray(i);
+            return;
+          }
+          const line = buf.toString('latin1', i, lf > i && buf[lf - 1] === 0x0d ? lf - 1 : lf);
+          i = lf + 1;
+          this.onLine(line);
+          break;
+        }
+        case CHUNK_DATA: {
+          const take = Math.min(this.remaining, n - i);
+          exchange.handler.onResponseData?.(exchange, buf.subarray(i, i + take));
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = CHUNK_END;
+          break;
+        }
+        default:
+          // IDLE after finish() with bytes left over: the server sent more than one response.
+          throw new Http1Error('unexpected bytes after the response', HTTP1_ERROR_CODES.PROTOCOL);
+      }
+    }
+  }
+
+  private onHead(head: string, exchange: Exchange): void {
+    const lines = head.split('\r\n');
+    const status = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
+    if (!status) throw new Http1Error(`not an HTTP/1.x status line: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
+    const code = Number(status[2]);
+    if (code >= 100 && code < 200) {
+      if (code === 101) throw new Http1Error('unexpected protocol switch (101)', HTTP1_ERROR_CODES.PROTOCOL);
+      return; // interim response (100 Continue, 103 Early Hints): the real head follows
+    }
+    const headers: Record<string, string> = {};
+    for (let k = 1; k < lines.length; k++) {
+      const line = lines[k]!;
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new Http1Error(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    const connection = headers.connection?.toLowerCase() ?? '';
+    this.keepAlive = status[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.gotHead = true;
+    this.socket.setTimeout(this.pool.bodyTimeoutMs);
+    const te = headers['transfer-encoding'];
+    const length = headers['content-length'];
+    if (code === 204 || code === 304) this.state = NO_BODY;
+    else if (te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te)) this.state = CHUNK_SIZE;
+    else if (length !== undefined) {
+      if (!/^\d+$/.test(length)) throw new Http1Error(`invalid content-length ${JSON.stringify(length)}`, HTTP1_ERROR_CODES.PROTOCOL);
+      this.remaining = Number(length);
+      this.state = this.remaining === 0 ? NO_BODY : BODY_LENGTH;
+    } else {
+      this.state = BODY_UNTIL_CLOSE;
+      this.keepAlive = false;
+    }
+    exchange.handler.onResponseStart?.(exchange, code, headers, status[3] ?? '');
+    if (this.state === NO_BODY && !exchange.settled) this.finish();
+  }
+
+  private onLine(line: string): void {
+    if (this.state === CHUNK_SIZE) {
+      const hex = (line.split(';', 1)[0] ?? '').trim();
+      if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) throw new Http1Error(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}`, HTTP1_ERROR_CODES.PROTOCOL);
+      const size = parseInt(hex, 16);
+      if (size === 0) this.state = TRAILERS;
+      else {
+        this.remaining = size;
+        this.state = CHUNK_DATA;
+      }
+    } else if (line === '') this.finish(); // TRAILERS: the blank line ends the message
+  }
+
+  /** The response is complete: hand it over, then reuse or close the connection. */
+  private finish(): void {
+    const exchange = this.exchange!;
+    this.state = IDLE;
+    this.exchange = undefined;
+    this.reused = true;
+    if (!exchange.settled) {
+      exchange.settled = true;
+      exchange.handler.onResponseEnd?.(exchange, {});
+    }
+    if (this.keepAlive && this.alive) {
+      this.socket.setTimeout(this.pool.keepAliveTimeoutMs);
+      this.pool.released(this);
+    } else this.destroy();
+  }
+}
+
+/** A FIFO of waiting exchanges without Array#shift's O(n) copies at thousands queued. */
+class Queue<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+export class Http1Pool {
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly hostHeader: string;
+  private readonly max: number;
+  private readonly all = new Set<Connection>();
+  private readonly idle: Connection[] = [];
+  private readonly queue = new Queue<Exchange>();
+  private closing = false;
+  private drained: (() => void) | undefined;
+  /** Connections with a request to write at the end of this event-loop turn. */
+  private writes: Connection[] = [];
+  private readonly flushWrites = () => {
+    const writes = this.writes;
+    this.writes = [];
+    for (const connection of writes) connection.flush();
+  };
+
+  constructor(origin: string, options: Http1PoolOptions = {}) {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:') throw new Error(`Http1Pool serves http: origins only, not ${url.protocol}`);
+    this.host = url.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(url.port || 80);
+    this.hostHeader = url.host;
+    this.max = Math.max(1, options.connections ?? 64);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
+    this.bodyTimeoutMs = options.bodyTimeoutMs ?? 300_000;
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+  }
+
+  /** Sends a request; the handler hears about it exactly once as end or error. */
+  dispatch(request: Http1Request, handler: StreamHandler): void {
+    const exchange = new Exchange(this, this.serialize(request), handler);
+    handler.onRequestStart?.(exchange, {});
+    if (exchange.settled) return; // aborted at once
+    if (this.closing) return exchange.fail(new Http1Error('the connection pool is closed', HTTP1_ERROR_CODES.POOL_CLOSED));
+    let connection = this.idle.pop();
+    while (connection && !connection.alive) connection = this.idle.pop();
+    if (connection) return connection.send(exchange);
+    if (this.all.size < this.max) return this.open().send(exchange);
+    this.queue.push(exchange);
+  }
+
+  /** Waits for queued and running requests, then closes every connection. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.busy()) await new Promise<void>((resolve) => (this.drained = resolve));
+    for (const c of [...this.all]) c.destroy();
+  }
+
+  /** Fails everything queued or running and closes every connection now. */
+  destroy(): void {
+    this.closing = true;
+    const error = new Http1Error('the connection pool was destroyed', HTTP1_ERROR_CODES.POOL_CLOSED);
+    for (let e = this.queue.shift(); e; e = this.queue.shift()) e.fail(error);
+    for (const c of [...this.all]) c.destroy(error);
+  }
+
+  /**
+   * Requests go out together once per event-loop turn (setImmediate) rather than one write as each
+   * is dispatched. On loopback every write that finds the server asleep pays for waking it inside
+   * the write syscall; measured on the bench, batching cut the write cost per request from ~30 µs to
+   * ~16 µs and raised kernel-path throughput ~40%. The delay is one loop turn, and it is inside the
+   * measured latency (a request's clock starts before dispatch, as in vLLM's benchmark).
+   */
+  queueWrite(connection: Connection): void {
+    if (this.writes.push(connection) === 1) setImmediate(this.flushWrites);
+  }
+
+  /** A connection finished a response and can take the next request. */
+  released(connection: Connection): void {
+    const next = this.nextQueued();
+    if (next) return connection.send(next);
+    this.idle.push(connection);
+    this.checkDrained();
+  }
+
+  /** A connection closed: forget it, and open a replacement when requests are waiting. */
+  removed(connection: Connection): void {
+    this.all.delete(connection);
+    // Closed idle connections are dropped lazily when dispatch pops them (servers that close after
+    // every reply would otherwise cost a scan of the idle list per request).
+    if (this.idle[this.idle.length - 1] === connection) this.idle.pop();
+    if (this.queue.size > 0 && this.all.size < this.max) {
+      const next = this.nextQueued();
+      if (next) this.open().send(next);
+    }
+    this.checkDrained();
+  }
+
+  private nextQueued(): Exchange | undefined {
+    for (let e = this.queue.shift(); e; e = this.queue.shift()) if (!e.settled) return e;
+    return undefined;
+  }
+
+  private open(): Connection {
+    const connection = new Connection(this, this.host, this.port);
+    this.all.add(connection);
+    return connection;
+  }
+
+  private busy(): boolean {
+    if (this.queue.size > 0) return true;
+    for (const c of this.all) if (c.exchange) return true;
+    return false;
+  }
+
+  private checkDrained(): void {
+    if (this.drained && !this.busy()) {
+      const done = this.drained;
+      this.drained = undefined;
+      done();
+    }
+  }
+
+  private serialize(request: Http1Request): string {
+    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
+    for (const name in request.headers) head += `${name}: ${request.headers[name]}\r\n`;
+    if (request.body === undefined) return `${head}\r\n`;
+    return `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n${request.body}`;
+  }
+}
