@@ -206,7 +206,7 @@ export class Kernel {
       try {
         for (const source of sources) {
           if (abort.signal.aborted) break;
-          const metrics = await runBenchmark({ source, run, hooks: this.hooks, filter: runOptions.sampleFilter, fail: failRun, emit: (e, p) => emitter.emit(e, p), engine });
+          const metrics = await runBenchmark({ source, run, hooks: this.hooks, filter: runOptions.sampleFilter, fail: failRun, emit: (e, p) => emitter.emit(e, p), listening: (e) => emitter.listenerCount(e) > 0, engine });
           Object.assign(benchmarkServerMetrics, metrics);
         }
       } finally {

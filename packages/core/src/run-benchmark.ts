@@ -16,6 +16,8 @@ export interface BenchmarkRunInput {
   /** Stops the whole run with this error (the engine went away). */
   fail: (error: Error) => void;
   emit: <K extends keyof RunEventMap>(event: K, payload: RunEventMap[K]) => void;
+  /** Whether anyone listens to an event (per-request payloads are only built for listeners). */
+  listening?: (event: keyof RunEventMap) => boolean;
 }
 
 interface Phase {
@@ -179,14 +181,37 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   let pendingJobs = 0;
   let jobError: { error: unknown } | undefined;
   let allJobsDone: (() => void) | undefined;
-  const jobDone = () => {
-    pendingJobs--;
-    backlogWaiters.shift()?.();
+  const jobsDone = (count: number) => {
+    pendingJobs -= count;
+    for (let i = 0; i < count && backlogWaiters.length > 0; i++) backlogWaiters.shift()!();
     if (pendingJobs === 0) allJobsDone?.();
   };
   const jobFailed = (error: unknown) => {
     jobError ??= { error };
-    jobDone();
+    jobsDone(1);
+  };
+  const listening = input.listening ?? (() => true);
+  const emitRequests = listening('requestDone');
+  const emitSamples = listening('sampleDone');
+  // Records share their durability promise per journal batch: one callback per batch, not per record.
+  let batchPromise: Promise<void> | undefined;
+  let batchRecords: SampleRecord[] = [];
+  const stored = (promise: Promise<void>, record: SampleRecord) => {
+    if (promise !== batchPromise) {
+      batchPromise = promise;
+      const records: SampleRecord[] = (batchRecords = []);
+      promise.then(
+        () => {
+          if (emitSamples) for (const r of records) emit('sampleDone', { benchmark: name, record: r });
+          jobsDone(records.length);
+        },
+        (error: unknown) => {
+          jobError ??= { error };
+          jobsDone(records.length);
+        },
+      );
+    }
+    batchRecords.push(record);
   };
   const maxPending = Math.max(1024, 4 * (phase.load.concurrency ?? 1));
   const backlogWaiters: (() => void)[] = [];
@@ -233,7 +258,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       const calls = family.parseToolCalls(result.text);
       if (calls?.length) result.toolCalls = calls;
     }
-    if (!request.warmup) emit('requestDone', { benchmark: name, result });
+    if (emitRequests && !request.warmup) emit('requestDone', { benchmark: name, result });
     // Circuit breaker: when every request in a row fails because the engine is unreachable (a killed
     // server), stop instead of recording the rest of the dataset as failures; --resume continues.
     if (result.error && ENGINE_GONE.has(result.error.code)) {
@@ -259,10 +284,26 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       if (!cached) paramsByOverrides.set(sample.generation, (cached = resolveParams(run, source, sample, family)));
       params = cached;
     }
-    const base = { benchmark: name, sampleId: sample.id, tools: sample.tools, params };
     let result: GenerateResult;
     let turns: GenerateResult[] | undefined;
     let attempts: GenerateResult[] | undefined;
+    if (repeats === 1 && !sample.turns?.length) {
+      // The common case (every serving request): one request, built in one object literal.
+      const request: GenerateRequest =
+        sample.prompt !== undefined || (!sample.messages && source.kind !== 'chat')
+          ? { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'completion', prompt: sample.prompt ?? '', tools: sample.tools, params }
+          : { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'chat', messages: stripTags(sample.messages ?? []), tools: sample.tools, params };
+      result = await send(request);
+      if (lagMs !== undefined) result.timing.lagMs = lagMs;
+      if (run.signal.aborted && isAbort(result)) return; // redone on resume
+      const record = { benchmark: name, sample, result } as SampleRecord;
+      pendingJobs++;
+      if (hasScorers) scoreSample(record).then((card) => storeRecord(record, sample, index, card), jobFailed);
+      else storeRecord(record, sample, index, emptyCard());
+      while (pendingJobs > maxPending) await new Promise<void>((r) => backlogWaiters.push(r));
+      return;
+    }
+    const base = { benchmark: name, sampleId: sample.id, tools: sample.tools, params };
     if (sample.turns?.length) {
       turns = [];
       let history: ChatMessage[] = [...(sample.messages ?? [])];
@@ -290,28 +331,35 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     }
     if (lagMs !== undefined) result.timing.lagMs = lagMs;
     const all = turns ?? attempts ?? [result];
-    if (run.signal.aborted && all.some((r) => r.error?.code === ERROR_CODES.ABORTED || r.error?.code === 'YS_ENGINE_ABORTED')) return; // redone on resume
+    if (run.signal.aborted && all.some(isAbort)) return; // redone on resume
 
-    const scored: ScoredSample = { benchmark: name, sample, result };
-    if (turns) scored.turns = turns;
-    if (attempts) scored.attempts = attempts;
-    const store = (card: ScoreCard): Promise<void> => {
-      const record = scored as SampleRecord;
-      if (!recordPrompts) record.sample = { ...sample, prompt: undefined, messages: undefined, turns: undefined };
-      record.runId = run.runId;
-      record.index = index;
-      record.score = card;
-      record.finishedAt = isoNow();
-      return run.store.append(record).then(() => void emit('sampleDone', { benchmark: name, record }));
-    };
-    // Serving runs have no scorers: skip the scoring queue entirely on that hot path.
-    const job = hasScorers ? scoreSample(scored).then(store) : store(emptyCard());
+    const record = { benchmark: name, sample, result } as SampleRecord;
+    if (turns) record.turns = turns;
+    if (attempts) record.attempts = attempts;
+    // Serving runs have no scorers: they skip the scoring queue entirely.
     pendingJobs++;
-    job.then(jobDone, jobFailed);
+    if (hasScorers) scoreSample(record).then((card) => storeRecord(record, sample, index, card), jobFailed);
+    else storeRecord(record, sample, index, emptyCard());
     // Backpressure: when scoring or the journal falls behind, hold this dispatch slot rather than
     // piling finished samples up in memory (one waiter per slot, woken as jobs finish: O(1) each).
     while (pendingJobs > maxPending) await new Promise<void>((r) => backlogWaiters.push(r));
   };
+
+  /** Completes a sample's record and appends it (the caller counted the job in pendingJobs). */
+  function storeRecord(record: SampleRecord, sample: Sample, index: number, card: ScoreCard): void {
+    if (!recordPrompts) record.sample = { ...sample, prompt: undefined, messages: undefined, turns: undefined };
+    record.runId = run.runId;
+    record.index = index;
+    record.score = card;
+    record.finishedAt = isoNow();
+    let promise: Promise<void>;
+    try {
+      promise = run.store.append(record);
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    stored(promise, record);
+  }
 
   const probe = source.samples(run.signal);
   const iterator: Iterator<{ sample: Sample; index: number }> | AsyncIterator<{ sample: Sample; index: number }> = isSyncIterable(probe) ? syncItems(probe) : items(probe)[Symbol.asyncIterator]();
@@ -346,6 +394,8 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   }
   return undefined;
 }
+
+const isAbort = (r: GenerateResult) => r.error?.code === ERROR_CODES.ABORTED || r.error?.code === 'YS_ENGINE_ABORTED';
 
 /** Arrays and other sync iterables that are not also async iterables (those keep `for await`). */
 function isSyncIterable<T>(value: Iterable<T> | AsyncIterable<T>): value is Iterable<T> {
