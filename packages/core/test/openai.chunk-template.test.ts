@@ -94,3 +94,17 @@ describe('ContentChunkTemplate (JSON.parse-free reading of repeated stream chunk
     expect(plainContent({ choices: [{ delta: { content: 'a' } }] })).toEqual({ field: 'content', text: 'a' });
   });
 });
+
+describe('completeUtf8Length (a character split across network chunks is held back)', () => {
+  it('cuts exactly before a partial character and decodes every split like one buffer', async () => {
+    const { completeUtf8Length } = await import('../src/openai/client.js');
+    const text = 'aé中😀b';
+    const bytes = Buffer.from(text);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const head = bytes.subarray(0, cut);
+      const keep = completeUtf8Length(head);
+      expect(Buffer.from(head.subarray(0, keep)).toString('utf8')).not.toContain('\ufffd');
+      expect(head.subarray(0, keep).toString('utf8') + Buffer.concat([head.subarray(keep), bytes.subarray(cut)]).toString('utf8')).toBe(text);
+    }
+  });
+});

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { Pool, type Dispatcher } from 'undici';
 import { ERROR_CODES, YardstickError } from '../errors.js';
@@ -305,7 +304,8 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
   private readonly timing: TimingTrace;
   private readonly acc = new ReplyAccumulator();
   private readonly template = new ContentChunkTemplate();
-  private readonly decoder = new StringDecoder('utf8');
+  /** The start of a UTF-8 character cut off at the end of the last network chunk. */
+  private partial: Buffer | undefined;
   private parser: EventSourceParser | undefined;
   private controller: StreamController | undefined;
   private status = 0;
@@ -331,7 +331,15 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
     private readonly signal: AbortSignal | undefined,
   ) {
     this.t0 = performance.now();
-    this.timing = { sentAt: performance.timeOrigin + this.t0, chunksMs: [], doneMs: 0 };
+    this.timing = { sentAt: microseconds(performance.timeOrigin + this.t0), chunksMs: [], doneMs: 0 };
+  }
+
+  /**
+   * Milliseconds since the request started, rounded to the microsecond: the clock's useful
+   * resolution, and shorter numbers make every stored record cheaper to write and read back.
+   */
+  private elapsed(): number {
+    return microseconds(performance.now() - this.t0);
   }
 
   start(): void {
@@ -359,7 +367,7 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
 
   onResponseStart(_controller: StreamController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = statusCode;
-    this.timing.headersMs = performance.now() - this.t0;
+    this.timing.headersMs = this.elapsed();
     // A server may answer a streaming request with one JSON document (some proxies, some errors):
     // read it whole then, rather than waiting for SSE events that never come.
     const type = headers['content-type'];
@@ -371,7 +379,7 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
 
   onResponseData(controller: StreamController, chunk: Buffer): void {
     if (this.failure) return;
-    const text = this.decoder.write(chunk);
+    const text = this.decode(chunk);
     const parser = this.parser;
     if (parser === undefined) {
       // Non-streaming reply, or an error body (kept short: only an excerpt is reported).
@@ -387,6 +395,24 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
       this.failure = failure;
       controller.abort(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /**
+   * UTF-8 text of a network chunk, holding back a character split across chunks (what
+   * StringDecoder does, without a decoder object per request: replies almost never split one).
+   */
+  private decode(chunk: Buffer): string {
+    let bytes = chunk;
+    if (this.partial) {
+      bytes = Buffer.concat([this.partial, chunk]);
+      this.partial = undefined;
+    }
+    const complete = completeUtf8Length(bytes);
+    if (complete < bytes.length) {
+      this.partial = Buffer.from(bytes.subarray(complete));
+      return bytes.toString('utf8', 0, complete);
+    }
+    return bytes.toString('utf8');
   }
 
   private onEvent(event: EventSourceMessage): void {
@@ -427,15 +453,15 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
 
   /** Time-stamps a content chunk (all events of one network read share its arrival time). */
   private stampContent(): void {
-    if (this.chunkAt < 0) this.chunkAt = performance.now() - this.t0;
+    if (this.chunkAt < 0) this.chunkAt = this.elapsed();
     if (this.timing.firstTokenMs === undefined) this.timing.firstTokenMs = this.chunkAt;
     this.timing.chunksMs.push(this.chunkAt);
   }
 
   onResponseEnd(): void {
-    this.timing.doneMs = performance.now() - this.t0;
+    this.timing.doneMs = this.elapsed();
     if (this.failure) return this.settleResult(this.failure);
-    const rest = this.decoder.end();
+    const rest = this.partial ? this.partial.toString('utf8') : '';
     if (this.status < 200 || this.status >= 300) {
       const excerpt = bodyExcerpt(this.raw + rest);
       return this.settleResult({ code: CODES.HTTP_STATUS, status: this.status, message: this.describe(`HTTP ${this.status}${excerpt ? `: ${excerpt}` : ''}`) });
@@ -474,7 +500,7 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
   }
 
   onResponseError(_controller: StreamController, error: Error): void {
-    this.timing.doneMs = performance.now() - this.t0;
+    this.timing.doneMs = this.elapsed();
     if (this.signal?.aborted) return this.settleAbort();
     if (this.failure) return this.settleResult(this.failure);
     const code = classifyTransportError(error, this.status !== 0);
@@ -503,7 +529,7 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
     if (this.settled) return;
     this.settled = true;
     if (this.signal) unwatchAbort(this.signal, this);
-    if (this.timing.doneMs === 0) this.timing.doneMs = performance.now() - this.t0;
+    if (this.timing.doneMs === 0) this.timing.doneMs = this.elapsed();
     const acc = this.acc;
     const result: GenerateResult = { text: acc.text, timing: this.timing };
     const toolCalls = acc.toolCalls();
@@ -521,6 +547,20 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
     this.reject(new YardstickError(CODES.ABORTED, this.describe('aborted'), { cause: this.signal?.reason }));
   }
 }
+
+/** Bytes of `b` that end on a UTF-8 character boundary (a trailing partial character is left out). */
+export function completeUtf8Length(b: Uint8Array): number {
+  const n = b.length;
+  for (let back = 1; back <= 4 && back <= n; back++) {
+    const c = b[n - back]!;
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: keep looking for the lead byte
+    const need = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    return back >= need ? n : n - back;
+  }
+  return n; // no lead byte within 4 bytes: invalid, the decoder substitutes U+FFFD
+}
+
+const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
 function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
