@@ -141,13 +141,16 @@ export class OpenAICompatibleClient {
         return;
       }
       handler.start();
-      const streamPool = this.streamPool;
-      const send = streamPool
-        ? () => streamPool.dispatch({ path, method: 'POST', headers: this.headers, body }, handler)
-        : () => this.pool.dispatch({ path, method: 'POST', headers: this.headers, body }, handler);
-      handler.resend = send;
-      send();
+      handler.request = { path, method: 'POST', headers: this.headers, body };
+      handler.transport = this;
+      this.dispatchGeneration(handler);
     });
+  }
+
+  /** @internal Sends (or re-sends) a generation: Http1Pool on http:, undici on https:. */
+  dispatchGeneration(handler: GenerateHandler): void {
+    if (this.streamPool) this.streamPool.dispatch(handler.request!, handler);
+    else this.pool.dispatch(handler.request!, handler);
   }
 
   /** GET a JSON document (helpers: /v1/models, /props, /version…). Throws on any failure. */
@@ -320,7 +323,9 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
    * `Keep-Alive` yet close the socket after a streamed reply; a request dispatched on that socket
    * fails before the server read it. That one case is safe to retry, once: nothing was processed.
    */
-  resend: (() => void) | undefined;
+  transport: { dispatchGeneration(handler: GenerateHandler): void } | undefined;
+  /** What to send; kept for the one retry. */
+  request: { path: string; method: 'POST'; headers: Record<string, string>; body: string } | undefined;
 
   constructor(
     private readonly requestId: string,
@@ -504,12 +509,12 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
     if (this.signal?.aborted) return this.settleAbort();
     if (this.failure) return this.settleResult(this.failure);
     const code = classifyTransportError(error, this.status !== 0);
-    if (code === CODES.STREAM_CLOSED && this.status === 0 && this.resend) {
-      const resend = this.resend;
-      this.resend = undefined;
+    if (code === CODES.STREAM_CLOSED && this.status === 0 && this.transport) {
+      const transport = this.transport;
+      this.transport = undefined;
       this.controller = undefined;
       this.timing.doneMs = 0;
-      resend();
+      transport.dispatchGeneration(this);
       return;
     }
     const why =
