@@ -121,6 +121,12 @@ class Connection {
   private gotHead = false;
   private error: Error | undefined;
   private closed = false;
+  /**
+   * When the current wait began (connect, request sent, last body bytes, idle since): the pool's
+   * sweep compares it with the timeout of the current state. One clock read per event instead of
+   * re-arming a socket timer three times per request (each re-arm allocates a Timeout).
+   */
+  private lastActivity = 0;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -128,13 +134,9 @@ class Connection {
     port: number,
   ) {
     this.socket = connect({ host, port, noDelay: true });
-    this.socket.setTimeout(pool.connectTimeoutMs);
-    this.socket.once('connect', () => {
-      if (this.state === IDLE) this.socket.setTimeout(pool.keepAliveTimeoutMs);
-      else if (!this.gotHead) this.socket.setTimeout(pool.headersTimeoutMs);
-    });
+    this.lastActivity = performance.now();
+    this.socket.once('connect', () => void (this.lastActivity = performance.now()));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('timeout', () => this.onTimeout());
     this.socket.on('error', (error) => void (this.error ??= error));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('close', () => this.onClose());
@@ -150,7 +152,7 @@ class Connection {
     this.state = HEAD;
     this.gotHead = false;
     this.carry = undefined;
-    if (!this.socket.connecting) this.socket.setTimeout(this.pool.headersTimeoutMs);
+    this.lastActivity = performance.now();
     this.pool.queueWrite(this);
   }
 
@@ -165,15 +167,19 @@ class Connection {
     this.socket.destroy();
   }
 
-  private onTimeout(): void {
-    const { connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs } = this.pool;
-    if (this.state === IDLE && !this.socket.connecting) return this.destroy(); // keep-alive expiry
-    const error = this.socket.connecting
-      ? new Http1Error(`connect timeout after ${connectTimeoutMs} ms`, HTTP1_ERROR_CODES.CONNECT_TIMEOUT)
-      : this.gotHead
-        ? new Http1Error(`no body data for ${bodyTimeoutMs} ms`, HTTP1_ERROR_CODES.BODY_TIMEOUT)
-        : new Http1Error(`no response head within ${headersTimeoutMs} ms`, HTTP1_ERROR_CODES.HEADERS_TIMEOUT);
-    this.destroy(error);
+  /** Called by the pool's sweep: closes the connection when its current wait ran out. */
+  checkTimeout(now: number): void {
+    const { connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs } = this.pool;
+    const waited = now - this.lastActivity;
+    if (this.socket.connecting) {
+      if (waited >= connectTimeoutMs) this.destroy(new Http1Error(`connect timeout after ${connectTimeoutMs} ms`, HTTP1_ERROR_CODES.CONNECT_TIMEOUT));
+    } else if (this.state === IDLE) {
+      if (waited >= keepAliveTimeoutMs) this.destroy(); // keep-alive expiry
+    } else if (this.gotHead) {
+      if (waited >= bodyTimeoutMs) this.destroy(new Http1Error(`no body data for ${bodyTimeoutMs} ms`, HTTP1_ERROR_CODES.BODY_TIMEOUT));
+    } else if (waited >= headersTimeoutMs) {
+      this.destroy(new Http1Error(`no response head within ${headersTimeoutMs} ms`, HTTP1_ERROR_CODES.HEADERS_TIMEOUT));
+    }
   }
 
   private onEnd(): void {
@@ -207,6 +213,7 @@ class Connection {
       this.destroy();
       return;
     }
+    this.lastActivity = performance.now();
     let buf = chunk;
     if (this.carry) {
       buf = Buffer.concat([this.carry, chunk]);
@@ -313,7 +320,6 @@ class Connection {
     const connection = headers.connection?.toLowerCase() ?? '';
     this.keepAlive = status[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
     this.gotHead = true;
-    this.socket.setTimeout(this.pool.bodyTimeoutMs);
     const te = headers['transfer-encoding'];
     const length = headers['content-length'];
     if (code === 204 || code === 304) this.state = NO_BODY;
@@ -354,7 +360,7 @@ class Connection {
       exchange.handler.onResponseEnd?.(exchange, {});
     }
     if (this.keepAlive && this.alive) {
-      this.socket.setTimeout(this.pool.keepAliveTimeoutMs);
+      this.lastActivity = performance.now();
       this.pool.released(this);
     } else this.destroy();
   }
@@ -398,6 +404,9 @@ export class Http1Pool {
   private drained: (() => void) | undefined;
   /** Connections with a request to write at the end of this event-loop turn. */
   private writes: Connection[] = [];
+  /** Checks every connection's wait against its timeout while any connection is open. */
+  private sweep: NodeJS.Timeout | undefined;
+  private readonly sweepMs: number;
   private readonly flushWrites = () => {
     const writes = this.writes;
     this.writes = [];
@@ -415,6 +424,9 @@ export class Http1Pool {
     this.headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 300_000;
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+    // Timeouts fire within a quarter of the shortest one (at most 1 s) after they run out.
+    const shortest = Math.min(this.connectTimeoutMs, this.headersTimeoutMs, this.bodyTimeoutMs, this.keepAliveTimeoutMs);
+    this.sweepMs = Math.max(5, Math.min(1000, Math.floor(shortest / 4)));
   }
 
   /** Sends a request; the handler hears about it exactly once as end or error. */
@@ -467,6 +479,10 @@ export class Http1Pool {
   /** A connection closed: forget it, and open a replacement when requests are waiting. */
   removed(connection: Connection): void {
     this.all.delete(connection);
+    if (this.all.size === 0 && this.sweep) {
+      clearInterval(this.sweep);
+      this.sweep = undefined;
+    }
     // Closed idle connections are dropped lazily when dispatch pops them (servers that close after
     // every reply would otherwise cost a scan of the idle list per request).
     if (this.idle[this.idle.length - 1] === connection) this.idle.pop();
@@ -485,6 +501,13 @@ export class Http1Pool {
   private open(): Connection {
     const connection = new Connection(this, this.host, this.port);
     this.all.add(connection);
+    if (!this.sweep) {
+      this.sweep = setInterval(() => {
+        const now = performance.now();
+        for (const c of this.all) c.checkTimeout(now);
+      }, this.sweepMs);
+      this.sweep.unref();
+    }
     return connection;
   }
 
