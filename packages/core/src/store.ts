@@ -147,15 +147,20 @@ export class JournalStore implements ResultsStore {
     return promise;
   }
 
-  /** Writes everything queued, then whatever queued meanwhile, until nothing is left. */
-  private drain(): Promise<void> {
+  /**
+   * Writes everything queued, then whatever queued meanwhile while a full batch is waiting; a
+   * smaller remainder waits for the flush timer (or `flush()`, which forces it). Looping straight on
+   * after each fdatasync made thousands of tiny syncs per second at high rates (a sync takes ~0.5 ms
+   * here), and their CPU cost slowed the run by 10-20%.
+   */
+  private drain(force = false): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.draining ??= (async () => {
       try {
-        while (this.lines.length > 0) {
+        for (let first = true; this.lines.length > 0 && (first || force || this.lines.length >= this.batchSize); first = false) {
           const lines = this.lines;
           const batch = this.batch!;
           this.lines = [];
@@ -171,6 +176,7 @@ export class JournalStore implements ResultsStore {
         }
       } finally {
         this.draining = undefined;
+        if (this.lines.length > 0 && !this.closed) this.timer ??= setTimeout(() => void this.drain(), this.flushMs);
       }
     })();
     return this.draining;
@@ -178,7 +184,7 @@ export class JournalStore implements ResultsStore {
 
   /** Resolves when everything appended so far is on disk. */
   async flush(): Promise<void> {
-    while (this.draining || this.lines.length > 0) await (this.draining ?? this.drain());
+    while (this.draining || this.lines.length > 0) await (this.draining ?? this.drain(true));
   }
 
   async *read(): AsyncIterable<SampleRecord> {
