@@ -14,6 +14,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildRequestBody, JournalStore, OpenAICompatibleClient, PerformanceAggregator, SystemSampler, type GenerateRequest, type SampleRecord } from '../packages/core/src/index.js';
 import { runKernelBench } from './lib/kernel-run.js';
@@ -87,13 +88,15 @@ try {
   }
 
   if (want('variants')) {
-    // Layers of the client path on the same Pool: HTTP only, + SSE parsing, + JSON.parse per event.
+    // Layers of the client path on its transport: HTTP only, + SSE parsing, + JSON.parse per event;
+    // and the last layer on undici's Pool (the transport before Http1Pool) for comparison.
     const body = JSON.stringify(buildRequestBody(request(0), { stream: true, includeUsage: true }));
     const layers: Record<string, number> = {};
-    for (const variant of ['bare', 'sse', 'json', 'fast'] as const) {
+    const labels = { bare: 'Http1Pool bare (HTTP only)', sse: 'Http1Pool + SSE parsing', json: 'Http1Pool + JSON.parse per event', 'undici-json': 'undici Pool + SSE + JSON.parse per event' } as const;
+    for (const variant of ['bare', 'sse', 'json', 'undici-json'] as const) {
       const { rps, failed } = await runVariant(variant, server.url, body, CONCURRENCY, REQUESTS);
       layers[variant] = rps;
-      line(`undici Pool ${{ bare: 'bare (HTTP only)', sse: '+ SSE parsing', json: '+ JSON.parse per event', fast: '+ byte-level SSE framing + JSON.parse' }[variant]}, c=${CONCURRENCY}`, `${fmt(rps)} req/s${failed ? ` (${failed} failed)` : ''}${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''}`);
+      line(`${labels[variant]}, c=${CONCURRENCY}`, `${fmt(rps)} req/s${failed ? ` (${failed} failed)` : ''}${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''}`);
     }
     results.variants = layers;
   }
@@ -149,6 +152,22 @@ try {
     line('  streamed tokens/s', fmt(perf.output_throughput));
     line('  ', `${cpu} (whole run incl. setup and summary)`);
     results.closed = { requestsPerSec: perf.request_throughput, completed: perf.completed, failed: perf.failed, wallS, ratioToWrk: wrkRps ? perf.request_throughput / wrkRps : undefined };
+    if (existsSync('/dev/shm')) {
+      // The same run with its journal in memory: what the disk's write + fdatasync cost the run.
+      const { summary: shm } = await runKernelBench({
+        baseUrl: server.url,
+        connections: CONCURRENCY,
+        outputTokens: CHUNKS,
+        inputTokens: INPUT,
+        numPrompts: 1000,
+        warmup: CONCURRENCY,
+        load: { concurrency: CONCURRENCY, numRequests: REQUESTS },
+        outRoot: '/dev/shm',
+      });
+      const rps = shm.performance!.request_throughput;
+      line('  same, run directory on tmpfs (/dev/shm)', `${fmt(rps)} req/s${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''} (journal still fdatasync'd, to memory)`);
+      results.closedTmpfs = { requestsPerSec: rps, ratioToWrk: wrkRps ? rps / wrkRps : undefined };
+    }
   }
 
   if (want('rates')) {

@@ -18,6 +18,8 @@ export interface KernelBenchOptions {
   load: Partial<LoadProfile>;
   warmup: number;
   config?: RootConfigInput;
+  /** Folder for the run directory (default the OS temp dir); /dev/shm puts the journal in memory. */
+  outRoot?: string;
   /** Called once a second with requests answered and samples stored so far. */
   onProgress?: (p: { t: number; requests: number; stored: number }) => void;
 }
@@ -51,7 +53,7 @@ function progressPlugin(onProgress: NonNullable<KernelBenchOptions['onProgress']
  * summary from the journal with the PerformanceAggregator. Returns the summary and wall time.
  */
 export async function runKernelBench(options: KernelBenchOptions): Promise<{ summary: RunSummary; wallS: number }> {
-  const outDir = await mkdtemp(join(tmpdir(), 'ys-bench-'));
+  const outDir = await mkdtemp(join(options.outRoot ?? tmpdir(), 'ys-bench-'));
   try {
     const config = resolveRootConfig(
       { warmup: { requests: options.warmup }, concurrency: options.load.concurrency ?? 1, generation: { maxTokens: options.outputTokens, temperature: 0 }, ...options.config },
