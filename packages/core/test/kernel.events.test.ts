@@ -1,0 +1,74 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { definePlugin, JournalStore, Kernel, resolveRootConfig, silentLogger, type Sample, type SampleRecord } from '../src/index.js';
+import { enginePlugin, fakeEngine, samplesPlugin } from '../src/testing/index.js';
+
+const samples: Sample[] = Array.from({ length: 40 }, (_, i) => ({ id: String(i), task: 't', prompt: `p${i}` }));
+
+/** Listens to the per-request events the way a progress bar does. */
+function listener() {
+  const seen = { requests: [] as string[], samples: [] as string[] };
+  const plugin = definePlugin({
+    name: 'listener',
+    version: '0.1.0',
+    kind: 'reporter',
+    core: '^0.1.0',
+    apply: ({ hooks }) =>
+      hooks.setup.tap('listener', (run) => {
+        run.events.on('requestDone', ({ result }) => void seen.requests.push(result.text));
+        run.events.on('sampleDone', ({ record }) => void seen.samples.push(record.sample.id));
+      }),
+  });
+  return { plugin, seen };
+}
+
+describe('per-request events', () => {
+  it('fire once per request and once per durably stored sample, with and without scorers', async () => {
+    for (const scored of [false, true]) {
+      const outDir = await mkdtemp(join(tmpdir(), 'ys-events-'));
+      const config = resolveRootConfig({ concurrency: 4, warmup: { requests: 0 } }, { baseDir: process.cwd() });
+      const kernel = new Kernel({ config, logger: silentLogger(), outDir, runId: 'events' });
+      const { plugin, seen } = listener();
+      kernel.use(enginePlugin(fakeEngine())).use(samplesPlugin({ b: samples })).use(plugin);
+      if (scored) {
+        kernel.use(
+          definePlugin({
+            name: 'scorer-len',
+            version: '0.1.0',
+            kind: 'scorer',
+            core: '^0.1.0',
+            apply: ({ hooks }) => hooks.score.tapPromise('scorer-len', async (card, s) => ({ ...card, metrics: { ...card.metrics, len: s.result.text.length } })),
+          }),
+        );
+      }
+      const summary = await kernel.run();
+      expect(summary.status).toBe('completed');
+      expect(seen.requests).toHaveLength(40);
+      expect([...seen.samples].sort()).toEqual(samples.map((s) => s.id).sort());
+      // Every sample announced as done is in the journal.
+      const lines = (await readFile(join(outDir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);
+      expect(lines).toHaveLength(40);
+      if (scored) expect(lines.every((r) => typeof r.score.metrics.len === 'number')).toBe(true);
+    }
+  });
+
+  it('makes a record appended below the batch size durable within the flush window, without flush()', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-flush-'));
+    const store = await JournalStore.open(dir, { batchSize: 256, flushMs: 10 });
+    const record: SampleRecord = {
+      runId: 'x', benchmark: 'b', index: 0, sample: { id: '0', task: 't' },
+      result: { text: 'y', timing: { sentAt: 0, chunksMs: [], doneMs: 1 } },
+      score: { metrics: {}, reasons: {}, details: {} }, finishedAt: '',
+    };
+    const t0 = performance.now();
+    await store.append(record);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    // A second batch after the first sync: also written by the timer, not left waiting.
+    await Promise.all([store.append({ ...record, sample: { id: '1', task: 't' } }), store.append({ ...record, sample: { id: '2', task: 't' } })]);
+    expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
+    await store.close();
+  });
+});
