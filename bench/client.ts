@@ -137,15 +137,19 @@ try {
   }
 
   if (want('closed')) {
-    const [{ summary, wallS }, cpu] = await cpuOf(() => runKernelBench({
-      baseUrl: server.url,
-      connections: CONCURRENCY,
-      outputTokens: CHUNKS,
-      inputTokens: INPUT,
-      numPrompts: 1000,
-      warmup: CONCURRENCY,
-      load: { concurrency: CONCURRENCY, numRequests: REQUESTS },
-    }));
+    /** The closed-loop kernel run, its run directory in `outRoot` (default the OS temp dir). */
+    const closedRun = (outRoot?: string) =>
+      runKernelBench({
+        baseUrl: server.url,
+        connections: CONCURRENCY,
+        outputTokens: CHUNKS,
+        inputTokens: INPUT,
+        numPrompts: 1000,
+        warmup: CONCURRENCY,
+        load: { concurrency: CONCURRENCY, numRequests: REQUESTS },
+        ...(outRoot ? { outRoot } : {}),
+      });
+    const [{ summary, wallS }, cpu] = await cpuOf(() => closedRun());
     const perf = summary.performance!;
     line(`Yardstick kernel, closed loop c=${CONCURRENCY}`, `${fmt(perf.request_throughput)} req/s (${fmt(perf.completed)} ok, ${perf.failed} failed; ${fmt(wallS, 1)} s wall incl. setup + summary)`);
     if (wrkRps) line('  Yardstick / wrk', `${fmt(perf.request_throughput / wrkRps, 2)}`);
@@ -154,16 +158,7 @@ try {
     results.closed = { requestsPerSec: perf.request_throughput, completed: perf.completed, failed: perf.failed, wallS, ratioToWrk: wrkRps ? perf.request_throughput / wrkRps : undefined };
     if (existsSync('/dev/shm')) {
       // The same run with its journal in memory: what the disk's write + fdatasync cost the run.
-      const { summary: shm } = await runKernelBench({
-        baseUrl: server.url,
-        connections: CONCURRENCY,
-        outputTokens: CHUNKS,
-        inputTokens: INPUT,
-        numPrompts: 1000,
-        warmup: CONCURRENCY,
-        load: { concurrency: CONCURRENCY, numRequests: REQUESTS },
-        outRoot: '/dev/shm',
-      });
+      const { summary: shm } = await closedRun('/dev/shm');
       const rps = shm.performance!.request_throughput;
       line('  same, run directory on tmpfs (/dev/shm)', `${fmt(rps)} req/s${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''} (journal still fdatasync'd, to memory)`);
       results.closedTmpfs = { requestsPerSec: rps, ratioToWrk: wrkRps ? rps / wrkRps : undefined };

@@ -246,12 +246,16 @@ class Connection {
           this.onHead(head, exchange);
           break;
         }
-        case BODY_LENGTH: {
+        case BODY_LENGTH:
+        case CHUNK_DATA: {
+          // `remaining` bytes of a Content-Length body, or of the current chunk.
           const take = Math.min(this.remaining, n - i);
           exchange.handler.onResponseData?.(exchange, buf.subarray(i, i + take));
           i += take;
           this.remaining -= take;
-          if (this.remaining === 0) this.finish();
+          if (this.remaining > 0) break;
+          if (this.state === CHUNK_DATA) this.state = CHUNK_END;
+          else this.finish();
           break;
         }
         case BODY_UNTIL_CLOSE:
@@ -282,14 +286,6 @@ class Connection {
           const line = buf.toString('latin1', i, lf > i && buf[lf - 1] === 0x0d ? lf - 1 : lf);
           i = lf + 1;
           this.onLine(line);
-          break;
-        }
-        case CHUNK_DATA: {
-          const take = Math.min(this.remaining, n - i);
-          exchange.handler.onResponseData?.(exchange, buf.subarray(i, i + take));
-          i += take;
-          this.remaining -= take;
-          if (this.remaining === 0) this.state = CHUNK_END;
           break;
         }
         default:
