@@ -52,8 +52,16 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
 
   const cap = options.concurrency ?? Infinity;
   const schedule = arrivalTimesMs({ rate: options.rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 }, options.seed);
-  const inFlight = new Set<Promise<void>>();
+  // Requests in flight as a count with one shared completion callback: no Set entry and no
+  // `.finally` closure per request at tens of thousands of requests a second.
+  let inFlight = 0;
+  let allDone: (() => void) | undefined;
   const slotWaiters: (() => void)[] = [];
+  const finished = () => {
+    inFlight--;
+    slotWaiters.shift()?.();
+    if (inFlight === 0) allDone?.();
+  };
   let count = 0;
   let sinceYield = 0;
   for (;;) {
@@ -69,18 +77,15 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
       await tick();
       sinceYield = 0;
     }
-    while (inFlight.size >= cap) await new Promise<void>((r) => slotWaiters.push(r));
+    while (inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
     let next = items.next();
     if (next instanceof Promise) next = await next;
     if (next.done) break;
     const lag = Math.max(0, now() - at);
     count++;
-    const p = handle(next.value, lag).finally(() => {
-      inFlight.delete(p);
-      slotWaiters.shift()?.();
-    });
-    inFlight.add(p);
+    inFlight++;
+    handle(next.value, lag).then(finished, finished);
   }
-  await Promise.all(inFlight);
+  if (inFlight > 0) await new Promise<void>((r) => (allDone = r));
   return count;
 }
