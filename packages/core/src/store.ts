@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ERROR_CODES, YardstickError } from './errors.js';
 import type { SampleRecord } from './types.js';
 
@@ -212,8 +211,24 @@ export class JournalStore implements ResultsStore {
   }
 }
 
+/**
+ * The journal's lines with their byte length + 1 (so a torn final line, which has no newline, can be
+ * cut precisely, and a complete final line that only lost its newline shows as one byte over the
+ * file size). Splits 1 MiB reads on LF by hand: readline's regex split and per-line string building
+ * were about a fifth of the time to read the records back for the summary (profile of 100,000).
+ */
 async function* readLines(path: string): AsyncIterable<{ line: string; bytes: number }> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  // Track bytes so a torn final line (no newline, invalid JSON) can be cut precisely.
-  for await (const line of rl) yield { line, bytes: Buffer.byteLength(line) + 1 };
+  let carry: Buffer | undefined;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+      const end = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+      yield { line: buf.toString('utf8', start, end), bytes: end - start + 1 };
+      start = nl + 1;
+    }
+    if (start < buf.length) carry = buf.subarray(start);
+  }
+  if (carry && carry.length > 0) yield { line: carry.toString('utf8'), bytes: carry.length + 1 };
 }
