@@ -120,6 +120,15 @@ describe('Http1Pool', () => {
     await p.close();
   });
 
+  it('accepts a status line without a reason phrase', async () => {
+    const raw = await rawServer((socket) => socket.write('HTTP/1.1 503\r\nContent-Length: 4\r\n\r\nbusy'));
+    const p = pool(raw.url);
+    const out = await send(p);
+    expect(out.status).toBe(503);
+    expect(out.body).toBe('busy');
+    await p.close();
+  });
+
   it('skips interim 1xx responses', async () => {
     const raw = await rawServer((socket) => socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok'));
     const p = pool(raw.url);
@@ -158,6 +167,8 @@ describe('Http1Pool', () => {
 
   it.each([
     ['a status line that is not HTTP', 'SSH-2.0-OpenSSH\r\n\r\n'],
+    ['a status code that is not three digits', 'HTTP/1.1 1e2 OK\r\nContent-Length: 0\r\n\r\n'],
+    ['an HTTP/2 status line', 'HTTP/2 200\r\nContent-Length: 0\r\n\r\n'],
     ['an invalid chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
     ['a missing CRLF after a chunk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX'],
     ['an invalid content-length', 'HTTP/1.1 200 OK\r\nContent-Length: 1e3\r\n\r\n'],

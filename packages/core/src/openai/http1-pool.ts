@@ -297,9 +297,17 @@ class Connection {
 
   private onHead(head: string, exchange: Exchange): void {
     const lines = head.split('\r\n');
-    const status = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
-    if (!status) throw new Http1Error(`not an HTTP/1.x status line: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
-    const code = Number(status[2]);
+    const statusLine = lines[0] ?? '';
+    // "HTTP/1.x NNN reason", checked by position (a regex per response showed in profiles).
+    const d1 = statusLine.charCodeAt(9) - 0x30;
+    const d2 = statusLine.charCodeAt(10) - 0x30;
+    const d3 = statusLine.charCodeAt(11) - 0x30;
+    const code = d1 * 100 + d2 * 10 + d3;
+    const minor = statusLine.charCodeAt(7);
+    const digits = d1 >= 1 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9;
+    if (!digits || !statusLine.startsWith('HTTP/1.') || (minor !== 0x30 && minor !== 0x31) || statusLine.charCodeAt(8) !== 0x20 || (statusLine.length > 12 && statusLine.charCodeAt(12) !== 0x20)) {
+      throw new Http1Error(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
+    }
     if (code >= 100 && code < 200) {
       if (code === 101) throw new Http1Error('unexpected protocol switch (101)', HTTP1_ERROR_CODES.PROTOCOL);
       return; // interim response (100 Continue, 103 Early Hints): the real head follows
@@ -314,7 +322,7 @@ class Connection {
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     }
     const connection = headers.connection?.toLowerCase() ?? '';
-    this.keepAlive = status[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.keepAlive = minor === 0x31 ? !connection.includes('close') : connection.includes('keep-alive');
     this.gotHead = true;
     const te = headers['transfer-encoding'];
     const length = headers['content-length'];
@@ -328,7 +336,7 @@ class Connection {
       this.state = BODY_UNTIL_CLOSE;
       this.keepAlive = false;
     }
-    exchange.handler.onResponseStart?.(exchange, code, headers, status[3] ?? '');
+    exchange.handler.onResponseStart?.(exchange, code, headers, statusLine.slice(13));
     if (this.state === NO_BODY && !exchange.settled) this.finish();
   }
 
@@ -398,6 +406,7 @@ export class Http1Pool {
   private readonly queue = new Queue<Exchange>();
   private closing = false;
   private drained: (() => void) | undefined;
+  private readonly heads = new WeakMap<Record<string, string>, Map<string, string>>();
   /** Connections with a request to write at the end of this event-loop turn. */
   private writes: Connection[] = [];
   /** Checks every connection's wait against its timeout while any connection is open. */
@@ -522,9 +531,22 @@ export class Http1Pool {
   }
 
   private serialize(request: Http1Request): string {
-    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
-    for (const name in request.headers) head += `${name}: ${request.headers[name]}\r\n`;
+    const head = this.head(request);
     if (request.body === undefined) return `${head}\r\n`;
     return `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n${request.body}`;
+  }
+
+  /** Request line + headers, built once per headers object and request line (clients reuse both). */
+  private head(request: Http1Request): string {
+    let byLine = this.heads.get(request.headers);
+    if (!byLine) this.heads.set(request.headers, (byLine = new Map()));
+    const line = `${request.method} ${request.path}`;
+    let head = byLine.get(line);
+    if (head === undefined) {
+      head = `${line} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
+      for (const name in request.headers) head += `${name}: ${request.headers[name]}\r\n`;
+      if (byLine.size < 64) byLine.set(line, head);
+    }
+    return head;
   }
 }
