@@ -378,7 +378,8 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
     const type = headers['content-type'];
     const sse = type === undefined || (typeof type === 'string' ? type : type.join(',')).includes('event-stream');
     if (this.stream && sse && statusCode >= 200 && statusCode < 300) {
-      this.parser = createParser({ onEvent: (event) => this.onEvent(event) });
+      // bind, not an arrow: the dev runtime (tsx) wraps every named arrow in a __name() call.
+      this.parser = createParser({ onEvent: this.onEvent.bind(this) });
     }
   }
 
