@@ -111,8 +111,6 @@ class Exchange implements StreamController {
 class Connection {
   readonly socket: Socket;
   exchange: Exchange | undefined;
-  /** Served a response before: a request on it may meet a close the server sent meanwhile. */
-  reused = false;
   private state = IDLE;
   private keepAlive = true;
   private remaining = 0;
@@ -358,7 +356,6 @@ class Connection {
     const exchange = this.exchange!;
     this.state = IDLE;
     this.exchange = undefined;
-    this.reused = true;
     if (!exchange.settled) {
       exchange.settled = true;
       exchange.handler.onResponseEnd?.(exchange, {});
