@@ -61,7 +61,7 @@ export function normalizeBaseUrl(baseUrl: string): URL {
 
 /**
  * A lean OpenAI-compatible client for benchmarking. Streamed generations on http: go through
- * Http1Pool (bare keep-alive sockets; measured 1.3–1.8× undici's Pool on the bench server); https:
+ * Http1Pool (bare keep-alive sockets; measured 1.4–1.6× undici's Pool on the bench server); https:
  * and every other call go through one undici `Pool` (global `fetch` tops out near 3.5k streamed req/s
  * on a small machine). SSE is framed by eventsource-parser, repeated chunks are read through a
  * learned template instead of JSON.parse (chunk-template.ts), and each request gets a timing trace. `generate` never rejects for a bad reply: the result carries a classified `error`.

@@ -3,10 +3,10 @@ import { connect, type Socket } from 'node:net';
 /**
  * A keep-alive HTTP/1.1 connection pool for the streaming hot path, on bare `node:net` sockets.
  *
- * Why not undici here: measured on the bench's loopback SSE server (same SSE + JSON work per reply),
- * undici's Pool sustained 16–18k streamed req/s where this pool sustained 23–34k: undici's dispatcher
- * layers, llhttp-in-wasm header callbacks and per-request timers are the largest client-side cost at
- * that rate. undici stays for everything off the hot path (JSON helpers, probes, HTTPS).
+ * Why not undici here: on the bench's loopback SSE server, with the same SSE + JSON work per reply,
+ * this pool sustains 1.4–1.6× the streamed req/s of undici's Pool (`pnpm bench:client`, layer lines):
+ * undici's dispatcher layers, llhttp-in-wasm header callbacks and per-request timers were the largest
+ * client-side cost at that rate. undici stays for everything off the hot path (JSON helpers, probes, HTTPS).
  *
  * Scope, deliberately small: plain `http:`, one request at a time per connection (no pipelining),
  * responses framed by `Transfer-Encoding: chunked`, `Content-Length` or connection close; 1xx interim
