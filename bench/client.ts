@@ -17,7 +17,7 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildRequestBody, JournalStore, OpenAICompatibleClient, PerformanceAggregator, SystemSampler, type GenerateRequest, type SampleRecord } from '../packages/core/src/index.js';
-import { runKernelBench } from './lib/kernel-run.js';
+import { runKernelBench, type KernelBenchOptions } from './lib/kernel-run.js';
 import { startStandIn } from './lib/stand-in.js';
 import { runWrk } from './lib/wrk.js';
 import { runVariant } from './lib/client-variants.js';
@@ -65,6 +65,18 @@ console.log(`Yardstick client benchmark — ${cpus().length} × ${cpus()[0]?.mod
 console.log(`stand-in server: ${CHUNKS} content chunks + usage per reply, ${INPUT}-token prompts, separate process${prioritized ? '; bench processes at nice −15' : ''}\n`);
 
 const server = await startStandIn({ mode: 'instant', chunks: CHUNKS });
+/** A closed-loop kernel run against the instant stand-in in the bench's shape; `extra` adds options. */
+const closedLoop = (numRequests: number, extra: Partial<KernelBenchOptions> = {}) =>
+  runKernelBench({
+    baseUrl: server.url,
+    connections: CONCURRENCY,
+    outputTokens: CHUNKS,
+    inputTokens: INPUT,
+    numPrompts: 1000,
+    warmup: CONCURRENCY,
+    load: { concurrency: CONCURRENCY, numRequests },
+    ...extra,
+  });
 const request = (i: number): GenerateRequest => ({
   requestId: `bench:${i}`,
   benchmark: 'bench',
@@ -137,19 +149,7 @@ try {
   }
 
   if (want('closed')) {
-    /** The closed-loop kernel run, its run directory in `outRoot` (default the OS temp dir). */
-    const closedRun = (outRoot?: string) =>
-      runKernelBench({
-        baseUrl: server.url,
-        connections: CONCURRENCY,
-        outputTokens: CHUNKS,
-        inputTokens: INPUT,
-        numPrompts: 1000,
-        warmup: CONCURRENCY,
-        load: { concurrency: CONCURRENCY, numRequests: REQUESTS },
-        ...(outRoot ? { outRoot } : {}),
-      });
-    const [{ summary, wallS }, cpu] = await cpuOf(() => closedRun());
+    const [{ summary, wallS }, cpu] = await cpuOf(() => closedLoop(REQUESTS));
     const perf = summary.performance!;
     line(`Yardstick kernel, closed loop c=${CONCURRENCY}`, `${fmt(perf.request_throughput)} req/s (${fmt(perf.completed)} ok, ${perf.failed} failed; ${fmt(wallS, 1)} s wall incl. setup + summary)`);
     if (wrkRps) line('  Yardstick / wrk', `${fmt(perf.request_throughput / wrkRps, 2)}`);
@@ -158,7 +158,7 @@ try {
     results.closed = { requestsPerSec: perf.request_throughput, completed: perf.completed, failed: perf.failed, wallS, ratioToWrk: wrkRps ? perf.request_throughput / wrkRps : undefined };
     if (existsSync('/dev/shm')) {
       // The same run with its journal in memory: what the disk's write + fdatasync cost the run.
-      const { summary: shm } = await closedRun('/dev/shm');
+      const { summary: shm } = await closedLoop(REQUESTS, { outRoot: '/dev/shm' });
       const rps = shm.performance!.request_throughput;
       line('  same, run directory on tmpfs (/dev/shm)', `${fmt(rps)} req/s${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''} (journal still fdatasync'd, to memory)`);
       results.closedTmpfs = { requestsPerSec: rps, ratioToWrk: wrkRps ? rps / wrkRps : undefined };
@@ -274,14 +274,7 @@ try {
     const t0 = performance.now();
     const timer = setInterval(() => samples.push({ t: (performance.now() - t0) / 1000, rssMb: process.memoryUsage.rss() / 2 ** 20 }), 1000);
     timer.unref();
-    const { summary, wallS } = await runKernelBench({
-      baseUrl: server.url,
-      connections: CONCURRENCY,
-      outputTokens: CHUNKS,
-      inputTokens: INPUT,
-      numPrompts: 1000,
-      warmup: CONCURRENCY,
-      load: { concurrency: CONCURRENCY, numRequests: LONG },
+    const { summary, wallS } = await closedLoop(LONG, {
       onProgress: (p) => {
         progress.push({ ...p, rssMb: process.memoryUsage.rss() / 2 ** 20 });
         if (process.env.YS_BENCH_VERBOSE) console.log(`  t=${p.t.toFixed(0)}s answered ${p.requests} stored ${p.stored} rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
