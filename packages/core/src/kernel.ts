@@ -128,7 +128,7 @@ export class Kernel {
     runOptions.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
     await mkdir(outDir, { recursive: true });
-    const store = await JournalStore.open(outDir);
+    const store = await JournalStore.open(outDir, { syncIntervalMs: config.journalSyncMs });
     const warnings: string[] = [];
     const extensions: Record<string, unknown> = {};
     const cell = this.matrixCell();

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definePlugin, JournalStore, Kernel, resolveRootConfig, silentLogger, type Sample, type SampleRecord } from '../src/index.js';
+import { definePlugin, Kernel, resolveRootConfig, silentLogger, type Sample, type SampleRecord } from '../src/index.js';
 import { enginePlugin, fakeEngine, samplesPlugin } from '../src/testing/index.js';
 
 const samples: Sample[] = Array.from({ length: 40 }, (_, i) => ({ id: String(i), task: 't', prompt: `p${i}` }));
@@ -52,23 +52,5 @@ describe('per-request events', () => {
       expect(lines).toHaveLength(40);
       if (scored) expect(lines.every((r) => typeof r.score.metrics.len === 'number')).toBe(true);
     }
-  });
-
-  it('makes a record appended below the batch size durable within the flush window, without flush()', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ys-flush-'));
-    const store = await JournalStore.open(dir, { batchSize: 256, flushMs: 10 });
-    const record: SampleRecord = {
-      runId: 'x', benchmark: 'b', index: 0, sample: { id: '0', task: 't' },
-      result: { text: 'y', timing: { sentAt: 0, chunksMs: [], doneMs: 1 } },
-      score: { metrics: {}, reasons: {}, details: {} }, finishedAt: '',
-    };
-    const t0 = performance.now();
-    await store.append(record);
-    expect(performance.now() - t0).toBeLessThan(1000);
-    expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
-    // A second batch after the first sync: also written by the timer, not left waiting.
-    await Promise.all([store.append({ ...record, sample: { id: '1', task: 't' } }), store.append({ ...record, sample: { id: '2', task: 't' } })]);
-    expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
-    await store.close();
   });
 });

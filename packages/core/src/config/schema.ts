@@ -53,6 +53,12 @@ export const rootConfigSchema = z.strictObject({
     .optional()
     .describe('Service-level objectives in ms; goodput counts requests meeting all of them'),
   metricsInterval: z.number().int().positive().optional().describe('Scrape server /metrics every N ms during the run'),
+  journalSyncMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(1000)
+    .describe('fdatasync the results journal at most every N ms (0: before acknowledging each batch); records are written at once either way'),
   timeouts: z
     .strictObject({
       setup: timeoutMs.optional(),

@@ -1,0 +1,78 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JournalStore, type SampleRecord } from '../src/index.js';
+
+describe('journal group commit and sync policy', () => {
+  const record = (id: string): SampleRecord => ({
+    runId: 'x', benchmark: 'b', index: 0, sample: { id, task: 't' },
+    result: { text: 'y', timing: { sentAt: 0, chunksMs: [], doneMs: 1 } },
+    score: { metrics: {}, reasons: {}, details: {} }, finishedAt: '',
+  });
+
+  async function countingSyncs<T>(fn: () => Promise<T>): Promise<{ value: T; syncs: number }> {
+    const { open } = await import('node:fs/promises');
+    const probe = await open(join(tmpdir(), `ys-probe-${process.pid}`), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const original = proto.datasync;
+    let syncs = 0;
+    proto.datasync = function (this: unknown) {
+      syncs++;
+      return original.call(this);
+    };
+    try {
+      return { value: await fn(), syncs };
+    } finally {
+      proto.datasync = original;
+    }
+  }
+
+  it('writes a record appended below the batch size within the flush window, without flush()', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-flush-'));
+    const store = await JournalStore.open(dir, { batchSize: 256, flushMs: 10 });
+    const t0 = performance.now();
+    await store.append(record('0'));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    // A second batch after the first write: also written by the timer, not left waiting.
+    await Promise.all([store.append(record('1')), store.append(record('2'))]);
+    expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
+    await store.close();
+  });
+
+  it('acknowledges records once written and syncs at most once per interval, always on flush', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-sync-'));
+    const { syncs } = await countingSyncs(async () => {
+      const store = await JournalStore.open(dir, { batchSize: 4, flushMs: 1, syncIntervalMs: 60_000 });
+      await Promise.all(Array.from({ length: 40 }, (_, i) => store.append(record(String(i)))));
+      // Acknowledged = in the file, before any sync.
+      expect((await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(40);
+      await store.close();
+    });
+    expect(syncs).toBe(1); // the one on close
+  });
+
+  it('syncs every batch before acknowledging it with syncIntervalMs 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-sync0-'));
+    const { syncs } = await countingSyncs(async () => {
+      const store = await JournalStore.open(dir, { batchSize: 4, flushMs: 1, syncIntervalMs: 0 });
+      for (let i = 0; i < 5; i++) await store.append(record(String(i)));
+      await store.close();
+    });
+    expect(syncs).toBeGreaterThanOrEqual(5);
+  });
+
+  it('syncs written records within the interval even when nothing else arrives', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-sync-timer-'));
+    const { value: store, syncs } = await countingSyncs(async () => {
+      const store = await JournalStore.open(dir, { syncIntervalMs: 50 });
+      await store.append(record('0'));
+      await new Promise((r) => setTimeout(r, 300));
+      return store;
+    });
+    expect(syncs).toBe(1);
+    await store.close();
+  });
+});
