@@ -147,6 +147,20 @@ describe('Http1Pool', () => {
     await p.close();
   });
 
+  it('moves requests off kept-alive sockets the server closes after each reply (llama-server does)', async () => {
+    // Advertises keep-alive, then closes: requests dispatched onto such a socket before its close
+    // is seen must go out on a new connection, not fail.
+    const raw = await rawServer((socket, _req, n) => socket.end(`HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: ${String(n).length}\r\n\r\n${n}`));
+    const p = pool(raw.url, { connections: 4 });
+    const sequential: Outcome[] = [];
+    for (let i = 0; i < 30; i++) sequential.push(await send(p));
+    const concurrent = await Promise.all(Array.from({ length: 40 }, () => send(p)));
+    const all = [...sequential, ...concurrent];
+    expect(all.filter((o) => o.error).map((o) => `${o.error!.message} ${o.error!.code}`).slice(0, 3)).toEqual([]);
+    expect(new Set(all.map((o) => o.body)).size).toBe(70);
+    await p.close();
+  });
+
   it('honours Connection: close', async () => {
     const raw = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx'));
     const p = pool(raw.url);

@@ -148,8 +148,8 @@ export class OpenAICompatibleClient {
   }
 
   /** @internal Sends (or re-sends) a generation: Http1Pool on http:, undici on https:. */
-  dispatchGeneration(handler: GenerateHandler): void {
-    if (this.streamPool) this.streamPool.dispatch(handler.request!, handler);
+  dispatchGeneration(handler: GenerateHandler, retry = false): void {
+    if (this.streamPool) this.streamPool.dispatch(handler.request!, handler, { fresh: retry });
     else this.pool.dispatch(handler.request!, handler);
   }
 
@@ -323,7 +323,7 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
    * `Keep-Alive` yet close the socket after a streamed reply; a request dispatched on that socket
    * fails before the server read it. That one case is safe to retry, once: nothing was processed.
    */
-  transport: { dispatchGeneration(handler: GenerateHandler): void } | undefined;
+  transport: { dispatchGeneration(handler: GenerateHandler, retry?: boolean): void } | undefined;
   /** What to send; kept for the one retry. */
   request: { path: string; method: 'POST'; headers: Record<string, string>; body: string } | undefined;
 
@@ -515,7 +515,7 @@ class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
       this.transport = undefined;
       this.controller = undefined;
       this.timing.doneMs = 0;
-      transport.dispatchGeneration(this);
+      transport.dispatchGeneration(this, true);
       return;
     }
     const why =

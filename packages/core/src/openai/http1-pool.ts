@@ -87,6 +87,10 @@ const NO_BODY = 8;
 class Exchange implements StreamController {
   connection: Connection | undefined;
   settled = false;
+  /** Its bytes went out on `connection` (until then it can move to another connection unharmed). */
+  written = false;
+  /** Already re-sent once after a kept-alive socket closed on it. */
+  resent = false;
   constructor(
     readonly pool: Http1Pool,
     readonly wire: string,
@@ -111,6 +115,8 @@ class Exchange implements StreamController {
 class Connection {
   readonly socket: Socket;
   exchange: Exchange | undefined;
+  /** Served a response before: a keep-alive socket the server may close at any moment. */
+  reused = false;
   private state = IDLE;
   private keepAlive = true;
   private remaining = 0;
@@ -119,6 +125,10 @@ class Connection {
   private gotHead = false;
   private error: Error | undefined;
   private closed = false;
+  /** The server ended its side (FIN): no new request may go out on this socket. */
+  private ended = false;
+  /** Response bytes received for the current exchange. */
+  private received = false;
   /**
    * When the current wait began (connect, request sent, last body bytes, idle since): the pool's
    * sweep compares it with the timeout of the current state. One clock read per event instead of
@@ -141,7 +151,7 @@ class Connection {
   }
 
   get alive(): boolean {
-    return !this.closed && !this.socket.destroyed;
+    return !this.closed && !this.ended && !this.socket.destroyed;
   }
 
   send(exchange: Exchange): void {
@@ -149,6 +159,7 @@ class Connection {
     exchange.connection = this;
     this.state = HEAD;
     this.gotHead = false;
+    this.received = false;
     this.carry = undefined;
     this.lastActivity = performance.now();
     this.pool.queueWrite(this);
@@ -157,7 +168,16 @@ class Connection {
   /** Puts the request on the wire (called by the pool's batched flush). */
   flush(): void {
     const exchange = this.exchange;
-    if (exchange && !exchange.settled && this.alive) this.socket.write(exchange.wire);
+    if (!exchange || exchange.settled) return;
+    if (!this.alive) {
+      // Closed between dispatch and this flush (servers that close kept-alive sockets after a
+      // streamed reply do this all the time): nothing was sent, so move the request, unharmed.
+      this.exchange = undefined;
+      this.pool.sendFresh(exchange);
+      return;
+    }
+    exchange.written = true;
+    this.socket.write(exchange.wire);
   }
 
   destroy(error?: Error): void {
@@ -181,6 +201,7 @@ class Connection {
   }
 
   private onEnd(): void {
+    this.ended = true;
     // A close-delimited body ends here; anything else in progress is cut short (reported on close).
     if (this.state === BODY_UNTIL_CLOSE) this.finish();
   }
@@ -189,6 +210,18 @@ class Connection {
     this.closed = true;
     const exchange = this.exchange;
     this.exchange = undefined;
+    if (exchange && !exchange.settled && this.reused && !this.received && (!exchange.written || !exchange.resent)) {
+      // A kept-alive socket the server closed under this request before a single byte of reply:
+      // servers that close after each streamed reply (llama-server) do this whenever the close
+      // crosses the next request. Unsent, the request moves freely; sent, the server never read it
+      // (it had closed), so it goes once more on a new connection. Only for reused sockets: a new
+      // connection that fails is a real failure (refused, reset by a crashed server).
+      if (exchange.written) exchange.resent = true;
+      exchange.written = false;
+      this.pool.removed(this);
+      this.pool.sendFresh(exchange);
+      return;
+    }
     if (exchange && !exchange.settled) {
       if (this.state === BODY_UNTIL_CLOSE && !this.error) {
         exchange.settled = true;
@@ -212,6 +245,7 @@ class Connection {
       return;
     }
     this.lastActivity = performance.now();
+    this.received = true;
     let buf = chunk;
     if (this.carry) {
       buf = Buffer.concat([this.carry, chunk]);
@@ -356,6 +390,7 @@ class Connection {
     const exchange = this.exchange!;
     this.state = IDLE;
     this.exchange = undefined;
+    this.reused = true;
     if (!exchange.settled) {
       exchange.settled = true;
       exchange.handler.onResponseEnd?.(exchange, {});
@@ -431,12 +466,16 @@ export class Http1Pool {
     this.sweepMs = Math.max(5, Math.min(1000, Math.floor(shortest / 4)));
   }
 
-  /** Sends a request; the handler hears about it exactly once as end or error. */
-  dispatch(request: Http1Request, handler: StreamHandler): void {
+  /**
+   * Sends a request; the handler hears about it exactly once as end or error. `fresh` sends it on a
+   * new connection (a retry after a kept-alive socket died), even one past the connection limit.
+   */
+  dispatch(request: Http1Request, handler: StreamHandler, options: { fresh?: boolean } = {}): void {
     const exchange = new Exchange(this, this.serialize(request), handler);
     handler.onRequestStart?.(exchange, {});
     if (exchange.settled) return; // aborted at once
     if (this.closing) return exchange.fail(new Http1Error('the connection pool is closed', HTTP1_ERROR_CODES.POOL_CLOSED));
+    if (options.fresh) return this.open().send(exchange);
     let connection = this.idle.pop();
     while (connection && !connection.alive) connection = this.idle.pop();
     if (connection) return connection.send(exchange);
@@ -468,6 +507,11 @@ export class Http1Pool {
    */
   queueWrite(connection: Connection): void {
     if (this.writes.push(connection) === 1) setImmediate(this.flushWrites);
+  }
+
+  /** Sends a request that has not gone out yet on a new connection. */
+  sendFresh(exchange: Exchange): void {
+    if (!exchange.settled) this.open().send(exchange);
   }
 
   /** A connection finished a response and can take the next request. */
