@@ -112,7 +112,9 @@ export class OpenAICompatibleClient {
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         headersTimeoutMs: this.headersTimeout,
         bodyTimeoutMs: this.bodyTimeout,
-        keepAliveTimeoutMs: 30_000,
+        // Below uvicorn's 5 s keep-alive (vLLM, SGLang): we drop idle sockets before the server
+        // does, instead of racing its close with the next request.
+        keepAliveTimeoutMs: 4_000,
       });
     }
   }
