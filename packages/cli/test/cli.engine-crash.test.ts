@@ -8,6 +8,9 @@ import { BIN, SHARED, TINY_MODEL, yardstick } from './helpers.js';
 
 const lines = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 
+// Enough samples that the kill lands mid-run even when a loaded machine slows the test's polling.
+const SAMPLES = 40;
+
 describe('crash drill: llama-server killed mid-run', () => {
   it('records per-request errors, exits non-zero with a clear message, keeps finished samples; --resume finishes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ys-crash-'));
@@ -15,7 +18,7 @@ describe('crash drill: llama-server killed mid-run', () => {
     await writeFile(
       config,
       JSON.stringify({
-        limit: 12,
+        limit: SAMPLES,
         generation: { maxTokens: 48, temperature: 0 },
         plugins: {
           'engine-llamacpp': { model: TINY_MODEL, mode: 'server', threads: 1 },
@@ -54,7 +57,7 @@ describe('crash drill: llama-server killed mid-run', () => {
     const resumed = await yardstick(['run', '--resume', out, '--quiet']);
     expect(resumed.exitCode, resumed.all).toBe(0);
     const records = await lines(join(out, 'samples.jsonl'));
-    expect(records.map((r) => r.sample.id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
+    expect(records.map((r) => r.sample.id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: SAMPLES }, (_, i) => String(i)));
     expect(records.every((r) => !r.result.error)).toBe(true);
     // Samples finished before the crash were not generated again.
     const journalAfter = await lines(journal);
