@@ -287,25 +287,9 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     let result: GenerateResult;
     let turns: GenerateResult[] | undefined;
     let attempts: GenerateResult[] | undefined;
-    if (repeats === 1 && !sample.turns?.length) {
-      // The common case (every serving request): one request, built in one object literal.
-      const request: GenerateRequest =
-        sample.prompt !== undefined || (!sample.messages && source.kind !== 'chat')
-          ? { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'completion', prompt: sample.prompt ?? '', tools: sample.tools, params }
-          : { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'chat', messages: stripTags(sample.messages ?? []), tools: sample.tools, params };
-      result = await send(request);
-      if (lagMs !== undefined) result.timing.lagMs = lagMs;
-      if (run.signal.aborted && isAbort(result)) return; // redone on resume
-      const record = { benchmark: name, sample, result } as SampleRecord;
-      pendingJobs++;
-      if (hasScorers) scoreSample(record).then((card) => storeRecord(record, sample, index, card), jobFailed);
-      else storeRecord(record, sample, index, emptyCard());
-      while (pendingJobs > maxPending) await new Promise<void>((r) => backlogWaiters.push(r));
-      return;
-    }
-    const base = { benchmark: name, sampleId: sample.id, tools: sample.tools, params };
     if (sample.turns?.length) {
       turns = [];
+      const base = { benchmark: name, sampleId: sample.id, tools: sample.tools, params };
       let history: ChatMessage[] = [...(sample.messages ?? [])];
       for (const [t, turn] of sample.turns.entries()) {
         if (turn.drop?.length) history = history.filter((m) => !m.tag || !turn.drop!.includes(m.tag));
@@ -316,22 +300,26 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
         history.push({ role: 'assistant', content: r.text, ...(r.toolCalls?.length ? { tool_calls: r.toolCalls } : {}) });
       }
       result = turns[turns.length - 1]!;
+    } else if (repeats === 1) {
+      // The common case (every serving request): one request, built in one object literal.
+      result = await send(
+        singleKind(sample, source) === 'completion'
+          ? { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'completion', prompt: sample.prompt ?? '', tools: sample.tools, params }
+          : { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'chat', messages: stripTags(sample.messages ?? []), tools: sample.tools, params },
+      );
     } else {
-      const kind = sample.prompt !== undefined ? 'completion' : sample.messages ? 'chat' : source.kind ?? 'completion';
+      const base = { benchmark: name, sampleId: sample.id, tools: sample.tools, params };
+      const kind = singleKind(sample, source);
       const body = kind === 'chat' ? { kind, messages: stripTags(sample.messages ?? []) } : { kind, prompt: sample.prompt ?? '' };
-      if (repeats === 1) result = await send({ ...base, ...body, requestId: `${name}:${sample.id}` });
-      else {
-        attempts = [];
-        for (let a = 0; a < repeats; a++) {
-          const seeded = params.seed === undefined ? params : { ...params, seed: params.seed + a };
-          attempts.push(await send({ ...base, ...body, params: seeded, requestId: `${name}:${sample.id}@${a}` }));
-        }
-        result = attempts[0]!;
+      attempts = [];
+      for (let a = 0; a < repeats; a++) {
+        const seeded = params.seed === undefined ? params : { ...params, seed: params.seed + a };
+        attempts.push(await send({ ...base, ...body, params: seeded, requestId: `${name}:${sample.id}@${a}` }));
       }
+      result = attempts[0]!;
     }
     if (lagMs !== undefined) result.timing.lagMs = lagMs;
-    const all = turns ?? attempts ?? [result];
-    if (run.signal.aborted && all.some(isAbort)) return; // redone on resume
+    if (run.signal.aborted && (turns ?? attempts ?? [result]).some(isAbort)) return; // redone on resume
 
     const record = { benchmark: name, sample, result } as SampleRecord;
     if (turns) record.turns = turns;
@@ -403,6 +391,11 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
 function promptless(sample: Sample): Sample {
   const { prompt: _prompt, messages: _messages, turns: _turns, ...rest } = sample;
   return rest;
+}
+
+/** The request kind of a single-turn sample: its own prompt or messages decide, else the source's kind. */
+function singleKind(sample: Sample, source: BenchmarkSource): 'completion' | 'chat' {
+  return sample.prompt !== undefined ? 'completion' : sample.messages ? 'chat' : source.kind ?? 'completion';
 }
 
 const isAbort = (r: GenerateResult) => r.error?.code === ERROR_CODES.ABORTED || r.error?.code === 'YS_ENGINE_ABORTED';
