@@ -214,7 +214,6 @@ export class JournalStore implements ResultsStore {
     return this.draining;
   }
 
-  /** Resolves when everything appended so far is on disk. */
   /** Resolves when everything appended so far is written and fdatasync'd. */
   async flush(): Promise<void> {
     while (this.draining || this.lines.length > 0) await (this.draining ?? this.drain(true));

@@ -64,7 +64,8 @@ export function normalizeBaseUrl(baseUrl: string): URL {
  * Http1Pool (bare keep-alive sockets; measured 1.4–1.6× undici's Pool on the bench server); https:
  * and every other call go through one undici `Pool` (global `fetch` tops out near 3.5k streamed req/s
  * on a small machine). SSE is framed by eventsource-parser, repeated chunks are read through a
- * learned template instead of JSON.parse (chunk-template.ts), and each request gets a timing trace. `generate` never rejects for a bad reply: the result carries a classified `error`.
+ * learned template instead of JSON.parse (chunk-template.ts), and each request gets a timing trace.
+ * `generate` never rejects for a bad reply: the result carries a classified `error`.
  */
 export class OpenAICompatibleClient {
   readonly baseUrl: string;

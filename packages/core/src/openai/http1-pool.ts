@@ -92,7 +92,6 @@ class Exchange implements StreamController {
   /** Already re-sent once after a kept-alive socket closed on it. */
   resent = false;
   constructor(
-    readonly pool: Http1Pool,
     readonly wire: string,
     readonly handler: StreamHandler,
   ) {}
@@ -210,19 +209,16 @@ class Connection {
     this.closed = true;
     const exchange = this.exchange;
     this.exchange = undefined;
-    if (exchange && !exchange.settled && this.reused && !this.received && (!exchange.written || !exchange.resent)) {
-      // A kept-alive socket the server closed under this request before a single byte of reply:
-      // servers that close after each streamed reply (llama-server) do this whenever the close
-      // crosses the next request. Unsent, the request moves freely; sent, the server never read it
-      // (it had closed), so it goes once more on a new connection. Only for reused sockets: a new
-      // connection that fails is a real failure (refused, reset by a crashed server).
+    // A kept-alive socket the server closed under this request before a single byte of reply:
+    // servers that close after each streamed reply (llama-server) do this whenever the close
+    // crosses the next request. Unsent, the request moves freely; sent, the server never read it
+    // (it had closed), so it goes once more on a new connection. Only for reused sockets: a new
+    // connection that fails is a real failure (refused, reset by a crashed server).
+    const move = exchange && !exchange.settled && this.reused && !this.received && (!exchange.written || !exchange.resent);
+    if (move) {
       if (exchange.written) exchange.resent = true;
       exchange.written = false;
-      this.pool.removed(this);
-      this.pool.sendFresh(exchange);
-      return;
-    }
-    if (exchange && !exchange.settled) {
+    } else if (exchange && !exchange.settled) {
       if (this.state === BODY_UNTIL_CLOSE && !this.error) {
         exchange.settled = true;
         exchange.handler.onResponseEnd?.(exchange, {});
@@ -235,6 +231,7 @@ class Connection {
       }
     }
     this.pool.removed(this);
+    if (move) this.pool.sendFresh(exchange);
   }
 
   private onData(chunk: Buffer): void {
@@ -471,11 +468,11 @@ export class Http1Pool {
    * new connection (a retry after a kept-alive socket died), even one past the connection limit.
    */
   dispatch(request: Http1Request, handler: StreamHandler, options: { fresh?: boolean } = {}): void {
-    const exchange = new Exchange(this, this.serialize(request), handler);
+    const exchange = new Exchange(this.serialize(request), handler);
     handler.onRequestStart?.(exchange, {});
     if (exchange.settled) return; // aborted at once
     if (this.closing) return exchange.fail(new Http1Error('the connection pool is closed', HTTP1_ERROR_CODES.POOL_CLOSED));
-    if (options.fresh) return this.open().send(exchange);
+    if (options.fresh) return this.sendFresh(exchange);
     let connection = this.idle.pop();
     while (connection && !connection.alive) connection = this.idle.pop();
     if (connection) return connection.send(exchange);
