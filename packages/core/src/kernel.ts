@@ -297,7 +297,10 @@ export class Kernel {
   /** The engine is a service, not a tap: the kernel starts it first, sends requests to it, and always stops it. */
   private tapEngine(scope: AwilixContainer<Cradle>, started: () => void): void {
     if (!scope.hasRegistration('engine')) return;
-    const engine = () => scope.cradle.engine!;
+    // Resolved once: `cradle` is a Proxy that resolves the registration on every access, and
+    // generate asks for the engine once per request.
+    let resolved: Cradle['engine'];
+    const engine = () => (resolved ??= scope.cradle.engine!);
     this.hooks.setup.tapPromise({ name: 'kernel:engine-start', stage: STAGE.PRE - 1000 }, async (run) => {
       await engine().start(run.signal);
       started();

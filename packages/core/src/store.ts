@@ -147,10 +147,13 @@ export class JournalStore implements ResultsStore {
 
   append(record: SampleRecord): Promise<void> {
     if (this.closed) return Promise.reject(new YardstickError(ERROR_CODES.STORE_FAILED, `results store ${this.path} is closed`));
-    const key = recordKey(record.benchmark, record.sample.id);
-    const before = this.occurrences.get(key);
-    if (before !== undefined) this.occurrences.set(key, before + 1);
-    this.lines.push(`${JSON.stringify(record)}\n`);
+    // Only a resumed journal has keys seen before; a fresh run skips building the key per record.
+    if (this.occurrences.size > 0) {
+      const key = recordKey(record.benchmark, record.sample.id);
+      const before = this.occurrences.get(key);
+      if (before !== undefined) this.occurrences.set(key, before + 1);
+    }
+    this.lines.push(JSON.stringify(record));
     if (!this.batch) {
       let resolve!: () => void;
       let reject!: (e: unknown) => void;
@@ -187,7 +190,7 @@ export class JournalStore implements ResultsStore {
           this.batch = undefined;
           try {
             if (!this.handle) throw new Error('journal not open');
-            await this.handle.write(lines.join(''));
+            await this.handle.write(`${lines.join('\n')}\n`);
             if (this.sync && this.syncIntervalMs === 0) {
               await this.handle.datasync();
               this.lastSync = performance.now();
