@@ -5,7 +5,7 @@
  * from the journal) and compares with `wrk` against the same server in the same run.
  *
  *   pnpm bench:client [--requests 100000] [--concurrency 64] [--chunks 8] [--rates 5000,10000,…]
- *                     [--step-seconds 3] [--streams 6000] [--long 1000000] [--wrk-seconds 5]
+ *                     [--step-seconds 3] [--streams 6000] [--repeat 3] [--long 1000000] [--wrk-seconds 5]
  *                     [--only wrk,variants,client,closed,rates,streams,store,long] [--json out.json]
  *   YS_BENCH_LONG=1000000 pnpm bench:client --only long      (memory over a 1M-request run)
  *   node --cpu-prof --import tsx bench/client.ts --only closed   (profile the hot path)
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '5000,10000,15000,20000,25000,30000' },
     'step-seconds': { type: 'string', default: '3' },
     streams: { type: 'string', default: '6000' },
+    repeat: { type: 'string', default: '3' },
     long: { type: 'string', default: process.env.YS_BENCH_LONG ?? '0' },
     'wrk-seconds': { type: 'string', default: '5' },
     only: { type: 'string' },
@@ -49,6 +50,7 @@ const INPUT = Number(args.input);
 const RATES = args.rates!.split(',').map(Number);
 const STEP_S = Number(args['step-seconds']);
 const STREAMS = Number(args.streams);
+const REPEAT = Math.max(1, Number(args.repeat));
 const LONG = Number(args.long);
 const only = args.only ? new Set(args.only.split(',')) : undefined;
 const want = (phase: string) => (only ? only.has(phase) : phase !== 'long' || LONG > 0);
@@ -87,30 +89,61 @@ const request = (i: number): GenerateRequest => ({
 });
 
 try {
+  // wrk against the same server, once up front and again around each Yardstick measurement: on a
+  // shared VM the server's own speed drifts from minute to minute, so each ratio is taken against the
+  // mean of the wrk runs just before and just after it (both printed) rather than one early figure.
+  const wrkBody = JSON.stringify(buildRequestBody(request(0), { stream: true, includeUsage: true }));
+  const wrkRuns: number[] = [];
+  const wrkOnce = async (seconds = Number(args['wrk-seconds'])): Promise<number | undefined> => {
+    const wrk = await runWrk(`${server.url}/v1/completions`, wrkBody, { threads: 1, connections: CONCURRENCY, seconds });
+    if (!wrk) return undefined;
+    wrkRuns.push(wrk.requestsPerSec);
+    return wrk.requestsPerSec;
+  };
   let wrkRps: number | undefined;
+  let wrkMissing = false;
   if (want('wrk')) {
-    const body = JSON.stringify(buildRequestBody(request(0), { stream: true, includeUsage: true }));
-    const wrk = await runWrk(`${server.url}/v1/completions`, body, { threads: 1, connections: CONCURRENCY, seconds: Number(args['wrk-seconds']) });
-    if (!wrk) line('wrk', 'not installed (apt-get install wrk): no reference');
-    else {
+    const wrk = await runWrk(`${server.url}/v1/completions`, wrkBody, { threads: 1, connections: CONCURRENCY, seconds: Number(args['wrk-seconds']) });
+    if (!wrk) {
+      wrkMissing = true;
+      line('wrk', 'not installed (apt-get install wrk): no reference');
+    } else {
       wrkRps = wrk.requestsPerSec;
+      wrkRuns.push(wrkRps);
       line(`wrk -t1 -c${CONCURRENCY} (reference)`, `${fmt(wrk.requestsPerSec)} req/s, p99 ${wrk.latencyP99Ms ?? '?'} ms`);
       results.wrk = { requestsPerSec: wrk.requestsPerSec, requests: wrk.requests, latencyP99Ms: wrk.latencyP99Ms };
     }
   }
+  /**
+   * Runs `measure` between two wrk runs (the one before is the previous bracket's "after" when it
+   * directly precedes) and returns its figure with the ratio to their mean.
+   */
+  let lastWrk: number | undefined = wrkRps;
+  const bracketed = async (measure: () => Promise<number>): Promise<{ rps: number; ratio?: number; around?: [number, number] }> => {
+    if (!want('wrk') || wrkMissing) return { rps: await measure() };
+    const before = lastWrk ?? (await wrkOnce());
+    const rps = await measure();
+    const after = await wrkOnce();
+    lastWrk = after;
+    if (before === undefined || after === undefined) return { rps };
+    return { rps, ratio: rps / ((before + after) / 2), around: [before, after] };
+  };
+  const ratioText = (b: { ratio?: number; around?: [number, number] }) =>
+    b.ratio === undefined ? '' : `, ${fmt(b.ratio, 2)} × wrk (wrk ${fmt(b.around![0])} before, ${fmt(b.around![1])} after)`;
 
   if (want('variants')) {
     // Layers of the client path on its transport: HTTP only, + SSE parsing, + JSON.parse per event;
-    // and the last layer on undici's Pool (the transport before Http1Pool) for comparison.
-    const body = JSON.stringify(buildRequestBody(request(0), { stream: true, includeUsage: true }));
+    // and the last layer on undici's Pool (the transport before Http1Pool) for comparison. Quick
+    // explanatory figures: their ratios are to the first wrk run.
     const layers: Record<string, number> = {};
     const labels = { bare: 'Http1Pool bare (HTTP only)', sse: 'Http1Pool + SSE parsing', json: 'Http1Pool + JSON.parse per event', 'undici-json': 'undici Pool + SSE + JSON.parse per event' } as const;
     for (const variant of ['bare', 'sse', 'json', 'undici-json'] as const) {
-      const { rps, failed } = await runVariant(variant, server.url, body, CONCURRENCY, REQUESTS);
+      const { rps, failed } = await runVariant(variant, server.url, wrkBody, CONCURRENCY, REQUESTS);
       layers[variant] = rps;
       line(`${labels[variant]}, c=${CONCURRENCY}`, `${fmt(rps)} req/s${failed ? ` (${failed} failed)` : ''}${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''}`);
     }
     results.variants = layers;
+    lastWrk = undefined; // the next bracket measures wrk afresh
   }
 
   /** CPU of the server and of this process during a phase: which side was the limit? */
@@ -124,45 +157,67 @@ try {
 
   if (want('client')) {
     // The shared client + aggregator alone: splits the cost between client and kernel/store.
-    const [, cpu] = await cpuOf(async () => {
-    const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: CONCURRENCY });
-    const agg = new PerformanceAggregator();
-    let next = 0;
     let failed = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < REQUESTS) {
-          const r = await client.generate(request(next++));
-          if (r.error) failed++;
-          agg.add(r);
-        }
-      }),
-    );
-    const s = (performance.now() - t0) / 1000;
-    await client.close();
-    const rps = REQUESTS / s;
-    line(`client + aggregator only, c=${CONCURRENCY}`, `${fmt(rps)} req/s (${fmt(REQUESTS)} requests, ${failed} failed)${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''}`);
-    results.clientOnly = { requestsPerSec: rps, requests: REQUESTS, failed };
+    let cpu = '';
+    const b = await bracketed(async () => {
+      const [rps, usage] = await cpuOf(async () => {
+        const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: CONCURRENCY });
+        const agg = new PerformanceAggregator();
+        let next = 0;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (next < REQUESTS) {
+              const r = await client.generate(request(next++));
+              if (r.error) failed++;
+              agg.add(r);
+            }
+          }),
+        );
+        const s = (performance.now() - t0) / 1000;
+        await client.close();
+        return REQUESTS / s;
+      });
+      cpu = usage;
+      return rps;
     });
+    line(`client + aggregator only, c=${CONCURRENCY}`, `${fmt(b.rps)} req/s (${fmt(REQUESTS)} requests, ${failed} failed)${ratioText(b)}`);
     line('  ', cpu);
+    results.clientOnly = { requestsPerSec: b.rps, requests: REQUESTS, failed, ratioToWrk: b.ratio, wrkAround: b.around };
   }
 
   if (want('closed')) {
-    const [{ summary, wallS }, cpu] = await cpuOf(() => closedLoop(REQUESTS));
-    const perf = summary.performance!;
-    line(`Yardstick kernel, closed loop c=${CONCURRENCY}`, `${fmt(perf.request_throughput)} req/s (${fmt(perf.completed)} ok, ${perf.failed} failed; ${fmt(wallS, 1)} s wall incl. setup + summary)`);
-    if (wrkRps) line('  Yardstick / wrk', `${fmt(perf.request_throughput / wrkRps, 2)}`);
-    line('  streamed tokens/s', fmt(perf.output_throughput));
-    line('  ', `${cpu} (whole run incl. setup and summary)`);
-    results.closed = { requestsPerSec: perf.request_throughput, completed: perf.completed, failed: perf.failed, wallS, ratioToWrk: wrkRps ? perf.request_throughput / wrkRps : undefined };
+    // Repeated, each bracketed by wrk: the median ratio is the figure to quote on a noisy machine.
+    const rounds: { rps: number; ratio?: number; around?: [number, number] }[] = [];
+    for (let r = 0; r < REPEAT; r++) {
+      let run: Awaited<ReturnType<typeof closedLoop>> | undefined;
+      let cpu = '';
+      const b = await bracketed(async () => {
+        [run, cpu] = await cpuOf(() => closedLoop(REQUESTS));
+        return run.summary.performance!.request_throughput;
+      });
+      rounds.push(b);
+      const perf = run!.summary.performance!;
+      line(`Yardstick kernel, closed loop c=${CONCURRENCY}${REPEAT > 1 ? ` (${r + 1}/${REPEAT})` : ''}`, `${fmt(perf.request_throughput)} req/s (${fmt(perf.completed)} ok, ${perf.failed} failed; ${fmt(run!.wallS, 1)} s wall incl. setup + summary)`);
+      if (b.ratio !== undefined) line('  Yardstick / wrk', `${fmt(b.ratio, 2)}${ratioText(b).replace(/^, [\d.]+ × wrk/, '')}`);
+      line('  streamed tokens/s', fmt(perf.output_throughput));
+      line('  ', `${cpu} (whole run incl. setup and summary)`);
+    }
+    const ratios = rounds.map((b) => b.ratio).filter((x): x is number => x !== undefined);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const medianRps = median(rounds.map((b) => b.rps));
+    if (ratios.length > 1) line('  median of the rounds', `${fmt(medianRps)} req/s, ${fmt(median(ratios), 2)} × wrk (each: ${ratios.map((x) => fmt(x, 2)).join(', ')})`);
+    results.closed = { requestsPerSec: medianRps, ratioToWrk: ratios.length ? median(ratios) : undefined, rounds };
     if (existsSync('/dev/shm')) {
       // The same run with its journal in memory: what the disk's writes (and the syncs) cost the run.
-      const { summary: shm } = await closedLoop(REQUESTS, { outRoot: '/dev/shm' });
-      const rps = shm.performance!.request_throughput;
-      line('  same, run directory on tmpfs (/dev/shm)', `${fmt(rps)} req/s${wrkRps ? `, ${fmt(rps / wrkRps, 2)} × wrk` : ''}`);
-      results.closedTmpfs = { requestsPerSec: rps, ratioToWrk: wrkRps ? rps / wrkRps : undefined };
+      const t = await bracketed(async () => (await closedLoop(REQUESTS, { outRoot: '/dev/shm' })).summary.performance!.request_throughput);
+      line('  same, run directory on tmpfs (/dev/shm)', `${fmt(t.rps)} req/s${ratioText(t)}`);
+      results.closedTmpfs = { requestsPerSec: t.rps, ratioToWrk: t.ratio, wrkAround: t.around };
     }
+  }
+  if (wrkRuns.length > 1) {
+    line('wrk over this run (min / max)', `${fmt(Math.min(...wrkRuns))} / ${fmt(Math.max(...wrkRuns))} req/s: how much the machine drifted`);
+    results.wrkRuns = wrkRuns;
   }
 
   if (want('rates')) {
