@@ -4,7 +4,9 @@
  *   pnpm bench                 list them
  *   pnpm bench client          = pnpm bench:client
  *   pnpm bench engine          = pnpm bench:engine
- *   pnpm bench all             both, one after the other
+ *   pnpm bench breakdown       = pnpm bench:breakdown
+ *   pnpm bench kernel          = pnpm bench:kernel
+ *   pnpm bench all             every one, in turn
  * Arguments after the name are passed to the bench (e.g. `pnpm bench client --requests 200000`).
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,14 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   client: {
     file: 'client.ts',
     what: 'client-side ceiling: streamed req/s through the kernel vs wrk on a loopback SSE server, open-loop lag, open streams, memory over long runs',
+  },
+  breakdown: {
+    file: 'cpu-breakdown.ts',
+    what: 'CPU per request of each layer of the kernel path (client, scheduler, JSON.stringify, journal writes) against the loopback server',
+  },
+  kernel: {
+    file: 'kernel-alone.ts',
+    what: "the kernel's own cost per request over an instant in-process engine, and a journal record's serialization cost",
   },
   engine: {
     file: 'engine-overhead.ts',

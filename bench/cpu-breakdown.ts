@@ -1,0 +1,189 @@
+/**
+ * `pnpm bench:breakdown` — where the kernel path's CPU goes, per request, against the instant
+ * stand-in. Throughput on a shared VM drifts by 2× from minute to minute; CPU time per request
+ * inside the measured window (process.cpuUsage, user + sys, all of this process's threads) drifts
+ * far less, so each layer is measured that way, in alternating rounds within one process, and the
+ * median is printed.
+ *
+ *   pnpm bench:breakdown [--requests 60000] [--rounds 5] [--concurrency 64]
+ *
+ * Variants, each adding one layer to the one before:
+ *   client     the shared OpenAI client + PerformanceAggregator in a bare loop
+ *   no-store   the full kernel path with the journal's append replaced by a no-op that resolves
+ *              its records in 10 ms batches (scheduler, hooks, records, batch callbacks)
+ *   stringify  …whose no-op also runs JSON.stringify on each record
+ *   no-write   the real JournalStore with the file's write and fdatasync replaced by no-ops
+ *   kernel     the real path, journal on the OS temp dir
+ * The replacements patch prototypes for the duration of one variant: diagnostic only.
+ */
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { definePlugin, JournalStore, Kernel, OpenAICompatibleClient, PerformanceAggregator, resolveRootConfig, silentLogger, type SampleRecord } from '../packages/core/src/index.js';
+import serving from '../packages/benchmark-serving/src/index.js';
+import { attachEngine } from './lib/attach-engine.js';
+import { ownSession } from './lib/priority.js';
+import { startStandIn } from './lib/stand-in.js';
+
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '60000' },
+    rounds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '64' },
+  },
+});
+const N = Number(args.requests);
+const ROUNDS = Number(args.rounds);
+const C = Number(args.concurrency);
+/** Requests before the window opens: connections made, code warmed up. */
+const WARM = Math.min(2000, Math.floor(N / 10));
+
+await ownSession();
+const server = await startStandIn({ mode: 'instant', chunks: 8 });
+
+interface Figures {
+  rps: number;
+  userUs: number;
+  sysUs: number;
+  serverUs: number;
+}
+
+/** µs of CPU the stand-in server has used (utime + stime from /proc, 10 ms ticks). */
+function serverCpuUs(): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** A measuring window over `count` requests, opened after the warm-up ones. */
+function measuringWindow(count: number) {
+  let cpu = process.cpuUsage();
+  let server0 = serverCpuUs();
+  let t0 = performance.now();
+  return {
+    open() {
+      cpu = process.cpuUsage();
+      server0 = serverCpuUs();
+      t0 = performance.now();
+    },
+    close(): Figures {
+      const used = process.cpuUsage(cpu);
+      return { rps: (count / (performance.now() - t0)) * 1000, userUs: used.user / count, sysUs: used.system / count, serverUs: (serverCpuUs() - server0) / count };
+    },
+  };
+}
+
+async function clientOnly(): Promise<Figures> {
+  const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: C });
+  const aggregator = new PerformanceAggregator();
+  const window = measuringWindow(N - WARM);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next < N) {
+        const i = next++;
+        if (i === WARM) window.open();
+        aggregator.add(await client.generate({ requestId: `b:${i}`, benchmark: 'b', sampleId: String(i), kind: 'completion', prompt: 'x'.repeat(64), params: { maxTokens: 8, temperature: 0, ignoreEos: true } }));
+      }
+    }),
+  );
+  const figures = window.close();
+  await client.close();
+  return figures;
+}
+
+async function kernelPath(): Promise<Figures> {
+  const outDir = await mkdtemp(join(tmpdir(), 'ys-breakdown-'));
+  const window = measuringWindow(N - WARM);
+  let figures: Figures | undefined;
+  let answered = 0;
+  const probe = definePlugin({
+    name: 'breakdown-probe',
+    version: '0.1.0',
+    kind: 'reporter',
+    core: '^0.1.0',
+    apply({ hooks }) {
+      hooks.setup.tap('breakdown-probe', (run) => {
+        run.events.on('requestDone', () => {
+          answered++;
+          if (answered === WARM) window.open();
+          else if (answered === N) figures = window.close();
+        });
+      });
+    },
+  });
+  try {
+    const config = resolveRootConfig({ warmup: { requests: C }, concurrency: C, generation: { maxTokens: 8, temperature: 0 } }, { baseDir: process.cwd() });
+    const kernel = new Kernel({ config, logger: silentLogger(), outDir, runId: 'breakdown' });
+    kernel.use(attachEngine(server.url, C).plugin);
+    kernel.use(probe);
+    kernel.use(serving, { inputTokens: 64, outputTokens: 8, numPrompts: 1000, load: { concurrency: C, numRequests: N } });
+    const summary = await kernel.run();
+    if (summary.status !== 'completed' || !figures) throw new Error(`breakdown run ${summary.status}: ${summary.error?.message ?? 'window not closed'}`);
+    return figures;
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+/** A journal append that keeps nothing: its records resolve together every 10 ms, like a batch. */
+function appendNoop(stringify: boolean): JournalStore['append'] {
+  let batch: Promise<void> | undefined;
+  return (record: SampleRecord) => {
+    if (stringify) JSON.stringify(record);
+    if (!batch) {
+      batch = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          batch = undefined;
+          resolve();
+        }, 10),
+      );
+    }
+    return batch;
+  };
+}
+
+/** Runs `fn` with `target[key]` replaced, then restores it. */
+async function patched<T extends object, K extends keyof T, R>(target: T, key: K, value: T[K], fn: () => Promise<R>): Promise<R> {
+  const original = target[key];
+  target[key] = value;
+  try {
+    return await fn();
+  } finally {
+    target[key] = original;
+  }
+}
+
+const probeHandle = await open(join(tmpdir(), `ys-breakdown-probe-${process.pid}`), 'w');
+const fileHandleProto = Object.getPrototypeOf(probeHandle) as { write: unknown; datasync: unknown };
+await probeHandle.close();
+await rm(join(tmpdir(), `ys-breakdown-probe-${process.pid}`), { force: true });
+const resolved = () => Promise.resolve();
+
+const variants: Record<string, () => Promise<Figures>> = {
+  client: clientOnly,
+  'no-store': () => patched(JournalStore.prototype, 'append', appendNoop(false), kernelPath),
+  stringify: () => patched(JournalStore.prototype, 'append', appendNoop(true), kernelPath),
+  'no-write': () => patched(fileHandleProto, 'write', resolved, () => patched(fileHandleProto, 'datasync', resolved, kernelPath)),
+  kernel: kernelPath,
+};
+
+try {
+  console.log(`CPU per request inside the window, ${N - WARM} requests per round, c=${C}, median of ${ROUNDS} alternating rounds\n`);
+  const all: Record<string, Figures[]> = {};
+  for (let r = 0; r < ROUNDS; r++) for (const [name, run] of Object.entries(variants)) (all[name] ??= []).push(await run());
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`${'variant'.padEnd(10)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)} ${'(user+sys)'.padStart(12)} ${'vs previous'.padStart(12)} ${'server µs/req'.padStart(14)}`);
+  let previous: number | undefined;
+  for (const [name, figures] of Object.entries(all)) {
+    const user = median(figures.map((f) => f.userUs));
+    const sys = median(figures.map((f) => f.sysUs));
+    const total = median(figures.map((f) => f.userUs + f.sysUs));
+    const delta = previous === undefined ? '' : `${total - previous >= 0 ? '+' : ''}${(total - previous).toFixed(1)}`;
+    console.log(`${name.padEnd(10)} ${median(figures.map((f) => f.rps)).toFixed(0).padStart(8)} ${total.toFixed(1).padStart(11)} ${`${user.toFixed(1)}+${sys.toFixed(1)}`.padStart(12)} ${delta.padStart(12)} ${median(figures.map((f) => f.serverUs)).toFixed(1).padStart(14)}`);
+    previous = total;
+  }
+} finally {
+  await server.stop();
+}
