@@ -33,7 +33,7 @@ export interface StoreTotals {
 }
 
 /**
- * One streaming pass over the journal: per-benchmark metric means with 95% CIs, per-category
+ * One streaming pass over the journal (two when a long serving run's peak metrics need it): per-benchmark metric means with 95% CIs, per-category
  * breakdowns and timing aggregates. Computed from the store (not from memory) so a resumed run's
  * summary covers the samples finished before the interruption too.
  */
@@ -59,6 +59,18 @@ export async function summarizeStore(store: ResultsStore, options: PerformanceOp
       g.perf.add(r);
       overall.add(r);
       if (r.timing.firstTokenMs !== undefined) timed++;
+    }
+  }
+  // A long run's peak metrics need the earliest start before they can bucket anything: a second pass.
+  const replaying = [...groups.values()].some((g) => g.perf.needsReplay) || overall.needsReplay;
+  if (replaying) {
+    for await (const record of store.read()) {
+      const perf = groups.get(record.benchmark)?.perf;
+      for (const r of record.turns ?? record.attempts ?? [record.result]) {
+        if (r.cached) continue;
+        perf?.replay(r);
+        overall.replay(r);
+      }
     }
   }
   const benchmarks: Record<string, BenchmarkSummary> = {};

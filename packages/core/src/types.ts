@@ -207,6 +207,13 @@ export interface PerformanceSummary {
   duration_s: number;
   total_input_tokens: number;
   total_output_tokens: number;
+  /**
+   * vLLM's peak: most content chunks received within one second of the run (successful requests).
+   * Absent in summaries written before it existed.
+   */
+  max_output_tokens_per_s?: number;
+  /** vLLM's peak: most requests in flight during one second of the run (successful requests). */
+  max_concurrent_requests?: number;
   /** How late the client sent requests relative to the schedule (open loop). */
   client_lag_ms?: Distribution;
   [extra: string]: unknown;

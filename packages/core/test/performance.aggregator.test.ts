@@ -218,6 +218,9 @@ describe('toVllmBenchJson', () => {
       p50_tpot_ms: 20,
       mean_itl_ms: 20,
       mean_e2el_ms: 250,
+      // 11 chunks within the first second; one request in flight.
+      max_output_tokens_per_s: 11,
+      max_concurrent_requests: 1,
     });
     for (const key of ['duration', 'request_throughput', 'output_throughput', 'total_token_throughput']) expect(typeof json[key]).toBe('number');
     expect(toVllmBenchJson(agg.summarize(), { model: 'm' }).request_rate).toBe('inf');

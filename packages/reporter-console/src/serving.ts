@@ -49,6 +49,8 @@ export function renderServing(perf: PerformanceSummary, options: { title?: strin
   const slo = sloText(perf.slo);
   if (slo) lines.push(row('  under SLOs (ms):', slo));
   lines.push(row('Output token throughput (tok/s):', fmtNum(perf.output_throughput, 2)));
+  if (perf.max_output_tokens_per_s !== undefined) lines.push(row('Peak output token throughput (tok/s):', fmtNum(perf.max_output_tokens_per_s, 2)));
+  if (perf.max_concurrent_requests !== undefined) lines.push(row('Peak concurrent requests:', fmtNum(perf.max_concurrent_requests, 2)));
   lines.push(row('Total Token throughput (tok/s):', fmtNum(perf.total_token_throughput, 2)));
   lines.push(rule('Time to First Token'));
   lines.push(...distRows(perf.ttft_ms, 'TTFT', 'ms', options.percentiles));

@@ -29,6 +29,8 @@ describe('summary tables', () => {
     expect(text).toContain('Request throughput (req/s):              12.35\n');
     expect(text).toContain('Request goodput (req/s):                 11.00\n');
     expect(text).toContain('Output token throughput (tok/s):         49.38\n');
+    expect(text).toContain('Peak output token throughput (tok/s):    16.00\n');
+    expect(text).toContain('Peak concurrent requests:                4.00\n');
     expect(text).toContain('Total Token throughput (tok/s):          230.10\n');
     expect(text).toContain('---------------Time to First Token----------------\n');
     expect(text).toContain('Mean TTFT (ms):                          41.50\n');

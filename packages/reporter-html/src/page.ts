@@ -190,6 +190,8 @@ function performanceTable(label: string, p: PerformanceSummary): string {
       ['request throughput (req/s)', num(p.request_throughput)],
       ['goodput (req/s)', num(p.goodput)],
       ['output token throughput (tok/s)', num(p.output_throughput)],
+      ...(p.max_output_tokens_per_s === undefined ? [] : [['peak output token throughput (tok/s)', num(p.max_output_tokens_per_s)]]),
+      ...(p.max_concurrent_requests === undefined ? [] : [['peak concurrent requests', num(p.max_concurrent_requests, 0)]]),
       ['total token throughput (tok/s)', num(p.total_token_throughput)],
     ],
     'kv',

@@ -61,6 +61,8 @@ export function performance(p: PerformanceSummary, level: string): string[] {
         ['request throughput (req/s)', num(p.request_throughput, 2)],
         ['request goodput (req/s)', num(p.goodput, 2)],
         ['output token throughput (tok/s)', num(p.output_throughput, 2)],
+        ...(p.max_output_tokens_per_s === undefined ? [] : [['peak output token throughput (tok/s)', num(p.max_output_tokens_per_s, 2)]]),
+        ...(p.max_concurrent_requests === undefined ? [] : [['peak concurrent requests', p.max_concurrent_requests]]),
         ['total token throughput (tok/s)', num(p.total_token_throughput, 2)],
       ],
     ),

@@ -1,5 +1,6 @@
 import type { GenerateResult, PerformanceSummary, Usage } from '../types.js';
 import { StreamingDistribution, type StreamingDistributionOptions } from './distribution.js';
+import { PeakTracker } from './peaks.js';
 
 export interface SloOptions {
   /** Time to first token, ms. */
@@ -21,6 +22,8 @@ export interface PerformanceOptions extends StreamingDistributionOptions {
    */
   lagThresholdMs?: number;
   lagFraction?: number;
+  /** Token times kept for the peak metrics before a second pass is asked for (default 1,048,576). */
+  peakTokenBudget?: number;
 }
 
 /**
@@ -52,6 +55,8 @@ export interface TokenCountCheck {
  * - Throughputs over wall time: first send → last completion (failed requests included in the span).
  * - Goodput: successful requests meeting every SLO set, per second (TPOT counts as 0 for ≤1 token).
  * - Output tokens from the server's usage; else whatever the engine reported (tokenizer / chunks).
+ * - Peak output tokens/s and peak concurrent requests per second of the run: see PeakTracker. When
+ *   `needsReplay` is true after the last `add`, pass every request to `replay` before `summarize`.
  */
 export class PerformanceAggregator {
   private readonly ttft: StreamingDistribution;
@@ -61,6 +66,7 @@ export class PerformanceAggregator {
   private readonly decode: StreamingDistribution;
   private readonly outTokens: StreamingDistribution;
   private readonly lag: StreamingDistribution;
+  private readonly peaks: PeakTracker;
   private completed = 0;
   private failed = 0;
   private good = 0;
@@ -88,9 +94,11 @@ export class PerformanceAggregator {
     this.decode = d();
     this.outTokens = d();
     this.lag = d();
+    this.peaks = new PeakTracker(options.peakTokenBudget);
   }
 
   add(result: GenerateResult): void {
+    this.peaks.add(result);
     const t = result.timing;
     if (t.sentAt < this.firstSent) this.firstSent = t.sentAt;
     if (t.sentAt > this.lastSent) this.lastSent = t.sentAt;
@@ -136,6 +144,16 @@ export class PerformanceAggregator {
       this.good++;
   }
 
+  /** The peak metrics need a second pass over the requests (a long run overflowed their buffer). */
+  get needsReplay(): boolean {
+    return this.peaks.needsReplay;
+  }
+
+  /** The second pass for the peak metrics: every request given to `add`, again. */
+  replay(result: GenerateResult): void {
+    this.peaks.replay(result);
+  }
+
   /** Requests added, successful or not. */
   get count(): number {
     return this.completed + this.failed;
@@ -176,6 +194,7 @@ export class PerformanceAggregator {
       duration_s: durationS,
       total_input_tokens: this.inputTokens,
       total_output_tokens: this.outputTokens,
+      ...this.peaks.summarize(),
     };
     if (this.slo) summary.slo = { ...this.slo };
     if (this.failed > 0) summary.error_examples = { ...this.errorExamples };

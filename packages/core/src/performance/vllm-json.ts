@@ -50,6 +50,8 @@ export function toVllmBenchJson(summary: PerformanceSummary, meta: VllmBenchMeta
     request_goodput: summary.slo === undefined ? null : summary.goodput,
     output_throughput: summary.output_throughput,
     total_token_throughput: summary.total_token_throughput,
+    max_output_tokens_per_s: summary.max_output_tokens_per_s ?? null,
+    max_concurrent_requests: summary.max_concurrent_requests ?? null,
   };
   const percentiles = meta.percentiles ?? [99];
   const metrics: [string, Distribution][] = [

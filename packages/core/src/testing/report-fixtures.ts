@@ -84,6 +84,8 @@ export function makePerformance(): NonNullable<RunSummary['performance']> {
     request_throughput: 12.345,
     output_throughput: 49.38,
     total_token_throughput: 230.1,
+    max_output_tokens_per_s: 16,
+    max_concurrent_requests: 4,
     goodput: 11.0,
     completed: 4,
     failed: 0,
