@@ -1,6 +1,6 @@
 import type { GenerateResult } from '../types.js';
 
-/** Token times buffered before the tracker asks for a second pass instead (8 bytes each: 8 MB). */
+/** Times buffered (chunk arrivals, plus a start and an end per request) before the tracker asks for a second pass instead: 8 bytes each, 8 MB. */
 const DEFAULT_TOKEN_BUFFER = 1 << 20;
 
 export interface Peaks {
@@ -26,15 +26,17 @@ export interface Peaks {
 export class PeakTracker {
   private minStart = Infinity;
   private maxEnd = -Infinity;
-  /** Absolute token times (ms) and request spans while within budget. */
+  /** Absolute chunk times and request [start, end] pairs (ms) while within budget. */
   private tokens: Float64Array | undefined;
   private tokenCount = 0;
-  private spans: number[] | undefined = [];
+  private spans: Float64Array | undefined;
+  private spanCount = 0;
   /** Set once the budget overflowed: buckets are filled by `replay` with `minStart` known. */
   private replayBuckets: { tokens: Float64Array; concurrency: Int32Array } | undefined;
 
   constructor(private readonly tokenBudget = DEFAULT_TOKEN_BUFFER) {
     this.tokens = new Float64Array(Math.min(1024, tokenBudget));
+    this.spans = new Float64Array(Math.min(1024, tokenBudget));
   }
 
   add(result: GenerateResult): void {
@@ -47,17 +49,18 @@ export class PeakTracker {
     if (!this.tokens) return;
     const chunks = t.chunksMs;
     const count = Math.max(1, chunks.length);
-    if (this.tokenCount + count > this.tokenBudget) {
+    if (this.tokenCount + count + this.spanCount + 2 > this.tokenBudget) {
       // Over budget: drop the buffers; the caller replays every request once `minStart` is final.
       this.tokens = undefined;
       this.spans = undefined;
       return;
     }
-    this.reserve(count);
-    const tokens = this.tokens;
+    const tokens = (this.tokens = grow(this.tokens, this.tokenCount + count, this.tokenBudget));
     if (chunks.length === 0) tokens[this.tokenCount++] = start + (t.firstTokenMs ?? 0);
     else for (let i = 0; i < chunks.length; i++) tokens[this.tokenCount++] = start + chunks[i]!;
-    this.spans!.push(start, end);
+    const spans = (this.spans = grow(this.spans!, this.spanCount + 2, this.tokenBudget));
+    spans[this.spanCount++] = start;
+    spans[this.spanCount++] = end;
   }
 
   /** True when the buffers overflowed: call `replay` with every request again, then `summarize`. */
@@ -84,7 +87,7 @@ export class PeakTracker {
       buckets = this.emptyBuckets();
       for (let i = 0; i < this.tokenCount; i++) this.countToken(buckets.tokens, this.tokens[i]!);
       const spans = this.spans!;
-      for (let i = 0; i < spans.length; i += 2) this.countSpan(buckets.concurrency, spans[i]!, spans[i + 1]!);
+      for (let i = 0; i < this.spanCount; i += 2) this.countSpan(buckets.concurrency, spans[i]!, spans[i + 1]!);
     }
     // Spans were added as +1 at their first second and −1 after their last: a running sum gives
     // the requests in flight per second.
@@ -116,12 +119,12 @@ export class PeakTracker {
     concurrency[first]!++;
     concurrency[last + 1]!--;
   }
+}
 
-  private reserve(count: number): void {
-    const needed = this.tokenCount + count;
-    if (needed <= this.tokens!.length) return;
-    const grown = new Float64Array(Math.min(this.tokenBudget, Math.max(needed, this.tokens!.length * 2)));
-    grown.set(this.tokens!.subarray(0, this.tokenCount));
-    this.tokens = grown;
-  }
+/** `buffer`, or a copy twice as large (at most `cap`, at least `needed`) when it cannot hold `needed` values. */
+function grow(buffer: Float64Array, needed: number, cap: number): Float64Array {
+  if (needed <= buffer.length) return buffer;
+  const grown = new Float64Array(Math.max(needed, Math.min(cap, buffer.length * 2)));
+  grown.set(buffer);
+  return grown;
 }
