@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sloOverrides } from '../src/slo-flag.js';
 import { yardstick } from './helpers.js';
 
 describe('yardstick CLI basics', () => {
@@ -48,6 +49,24 @@ describe('yardstick CLI basics', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('benchmark-gsm8k@0.1.0  [benchmark]');
     expect(r.stdout).toMatch(/numFewshot: integer = 5 — /);
+  });
+
+  it('--slo: ttft=…,tpot=…,e2el=… (or vLLM --goodput pairs) become slo.* config overrides', () => {
+    expect(sloOverrides(undefined)).toEqual([]);
+    expect(sloOverrides('ttft=200,tpot=20,e2el=2000')).toEqual(['slo.ttft=200', 'slo.tpot=20', 'slo.e2el=2000']);
+    expect(sloOverrides('ttft:150.5 tpot:0')).toEqual(['slo.ttft=150.5', 'slo.tpot=0']);
+    expect(() => sloOverrides('ttft=fast')).toThrow('--slo "ttft=fast": ttft must be a non-negative number of milliseconds, got "fast"');
+    expect(() => sloOverrides('itl=5')).toThrow('"itl" is not an objective (use ttft, tpot, e2el)');
+    expect(() => sloOverrides('ttft=1,ttft=2')).toThrow('ttft is given twice');
+    expect(() => sloOverrides('ttft=-1')).toThrow('non-negative');
+    expect(() => sloOverrides('ttft')).toThrow('"ttft" is not of the form name=ms');
+  });
+
+  it('run: a malformed --slo is a usage error (exit 2) naming the flag', async () => {
+    const r = await yardstick(['run', '--slo', 'ttft=soon']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--slo "ttft=soon"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('run: an unknown CLI flag is a usage error (exit 2)', async () => {

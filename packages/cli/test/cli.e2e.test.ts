@@ -31,9 +31,13 @@ describe('yardstick run, end to end on the real tiny model and real GSM8K rows',
   it('writes summary.json, samples.jsonl, the log and the reports', async () => {
     const { dir, config } = await tinyConfig({ limit: 3 });
     const out = join(dir, 'out');
-    const r = await yardstick(['run', '--config', config, '--out', out, '--set', 'concurrency=1']);
+    const r = await yardstick(['run', '--config', config, '--out', out, '--set', 'concurrency=1', '--slo', 'ttft=60000,e2el=120000']);
     expect(r.exitCode, r.all).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    // --slo lands in the config and in goodput: generous objectives, so every request meets them.
+    expect(summary.config.slo).toEqual({ ttft: 60000, e2el: 120000 });
+    expect(summary.performance.slo).toEqual({ ttft: 60000, e2el: 120000 });
+    expect(summary.performance.goodput).toBe(summary.performance.request_throughput);
     expect(summary.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
     expect(summary.status).toBe('completed');
     expect(summary.engine.name).toBe('llama.cpp');

@@ -7,6 +7,7 @@ import { runMatrix } from '../matrix-run.js';
 import { prepareRun } from '../prepare.js';
 import { renderError } from '../render-error.js';
 import { readRunState } from '../run-state.js';
+import { sloOverrides } from '../slo-flag.js';
 
 export interface RunFlags {
   config?: string;
@@ -15,6 +16,7 @@ export interface RunFlags {
   resume?: string;
   quiet?: boolean;
   logLevel?: string;
+  slo?: string;
 }
 
 /** Exit code for a finished run: 0 done, 2 when a user error (dataset, config) ended it, else 1. */
@@ -32,6 +34,7 @@ const register: CommandModule = (program, ctx) => {
     .option('-o, --out <dir>', 'output folder (default: <config.out>/<timestamp>-<id>)')
     .option('-s, --set <key=value>', 'override a config value, e.g. engine-llamacpp.model=./m.gguf (repeatable)', collect, [])
     .option('-r, --resume <runDir>', 'continue an interrupted run in RUN_DIR, skipping finished samples')
+    .option('--slo <objectives>', 'goodput SLOs in ms, e.g. ttft=200,tpot=20,e2el=2000 (vLLM --goodput pairs like ttft:200 work too); sets config `slo`')
     .option('-q, --quiet', 'no log output on the terminal (the log file still gets everything)')
     .option('--log-level <level>', 'terminal log level (fatal|error|warn|info|debug|trace)')
     .action(async (flags: RunFlags) => {
@@ -39,14 +42,15 @@ const register: CommandModule = (program, ctx) => {
       let outDir: string;
       let runId: string;
       let startedAt: string | undefined;
+      const sets = [...(flags.set ?? []), ...sloOverrides(flags.slo)];
       if (flags.resume) {
         outDir = resolve(flags.resume);
         const state = await readRunState(outDir);
-        prepared = await prepareRun({ raw: state.config, filepath: state.configFile, baseDir: state.baseDir, sets: flags.set });
+        prepared = await prepareRun({ raw: state.config, filepath: state.configFile, baseDir: state.baseDir, sets });
         runId = state.runId;
         startedAt = state.startedAt;
       } else {
-        prepared = await prepareRun({ configPath: flags.config, sets: flags.set });
+        prepared = await prepareRun({ configPath: flags.config, sets });
         runId = newRunId();
         outDir = flags.out ? resolve(flags.out) : defaultOutDir(prepared, runId);
       }

@@ -49,7 +49,7 @@ export const rootConfigSchema = z.strictObject({
   scoreConcurrency: z.number().int().positive().optional().describe('Samples scored at once (default: CPU count)'),
   percentiles: z.array(z.number().gt(0).lt(100)).default([90, 95, 99]).describe('Percentiles reported for timings'),
   slo: z
-    .strictObject({ ttft: z.number().positive().optional(), tpot: z.number().positive().optional(), e2el: z.number().positive().optional() })
+    .strictObject({ ttft: z.number().nonnegative().optional(), tpot: z.number().nonnegative().optional(), e2el: z.number().nonnegative().optional() })
     .optional()
     .describe('Service-level objectives in ms; goodput counts requests meeting all of them'),
   metricsInterval: z.number().int().positive().optional().describe('Scrape server /metrics every N ms during the run'),
