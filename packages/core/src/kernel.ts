@@ -45,6 +45,9 @@ interface UsedPlugin {
   options: unknown;
 }
 
+/** Event-loop utilisation over the generate phase from which the summary warns that the client was busy. */
+const BUSY_EVENT_LOOP = 0.9;
+
 /**
  * The microkernel: validates and registers plugins, then runs the lifecycle
  * setup → warmup → generate → score → report, with a teardown that always runs.
@@ -237,7 +240,15 @@ export class Kernel {
       warnings,
     };
     if (error) summary.error = describeError(error);
-    if (system) summary.system = system;
+    if (system) {
+      summary.system = system;
+      const busy = system.yardstick.event_loop_utilization?.mean;
+      if (busy !== undefined && busy >= BUSY_EVENT_LOOP)
+        warnings.push(
+          `Yardstick's event loop was busy ${(busy * 100).toFixed(0)}% of the generate phase: at that load the client itself limits how fast ` +
+            'requests go out and replies are read, so throughput may understate the server and latencies include client delay (pnpm bench:client measures the client’s ceiling)',
+        );
+    }
     if (fingerprint) summary.fingerprint = fingerprint;
     try {
       const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name) });

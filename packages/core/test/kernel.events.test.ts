@@ -54,3 +54,33 @@ describe('per-request events', () => {
     }
   });
 });
+
+describe('busy event loop warning', () => {
+  const run = async (engine: ReturnType<typeof fakeEngine>) => {
+    const outDir = await mkdtemp(join(tmpdir(), 'ys-busy-'));
+    const config = resolveRootConfig({ concurrency: 4, warmup: { requests: 0 } }, { baseDir: process.cwd() });
+    const kernel = new Kernel({ config, logger: silentLogger(), outDir, runId: 'busy' });
+    kernel.use(enginePlugin(engine)).use(samplesPlugin({ b: samples }));
+    return kernel.run();
+  };
+  const busyWarning = (warnings: string[]) => warnings.find((w) => w.startsWith("Yardstick's event loop was busy"));
+
+  it('warns when the client kept its event loop busy through the generate phase, not when it waited on the engine', async () => {
+    // An engine that computes on the event loop: 6 ms of synchronous work per request.
+    const spinning = await run(
+      fakeEngine({
+        reply: () => {
+          const until = performance.now() + 6;
+          while (performance.now() < until);
+          return 'x';
+        },
+      }),
+    );
+    expect(spinning.system!.yardstick.event_loop_utilization!.mean).toBeGreaterThan(0.9);
+    expect(busyWarning(spinning.warnings)).toMatch(/busy \d+% of the generate phase/);
+
+    const waiting = await run(fakeEngine({ firstTokenDelayMs: 15 }));
+    expect(waiting.system!.yardstick.event_loop_utilization!.mean).toBeLessThan(0.5);
+    expect(busyWarning(waiting.warnings)).toBeUndefined();
+  });
+});

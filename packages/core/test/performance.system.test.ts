@@ -77,6 +77,25 @@ describe('system sampler', () => {
     expect(s.engine).toBeUndefined();
   });
 
+  it("measures Yardstick's event-loop utilisation: near 1 while the loop spins, near 0 while it waits", async () => {
+    const busy = new SystemSampler({ intervalMs: 20, gpu: false });
+    busy.start();
+    for (let round = 0; round < 10; round++) {
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      await new Promise<void>((r) => setImmediate(r)); // let the sampler's timer run between spins
+    }
+    const spun = (await busy.stop()).yardstick.event_loop_utilization!;
+    expect(spun.mean).toBeGreaterThan(0.8);
+    expect(spun.peak).toBeGreaterThanOrEqual(spun.mean);
+
+    const idle = new SystemSampler({ intervalMs: 20, gpu: false });
+    idle.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const waited = (await idle.stop()).yardstick.event_loop_utilization!;
+    expect(waited.mean).toBeLessThan(0.3);
+  });
+
   it('stop() without start() returns an empty summary', async () => {
     const s = await new SystemSampler().stop();
     expect(s.samples).toBe(0);

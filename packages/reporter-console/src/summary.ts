@@ -78,6 +78,8 @@ function systemTable(system: NonNullable<RunSummary['system']>, colors: Colors):
   proc('engine server', system.engine);
   proc('yardstick', system.yardstick);
   const out = [t.toString()];
+  const elu = system.yardstick.event_loop_utilization;
+  if (elu) out.push(colors.dim(`yardstick event loop busy: ${fmtNum(elu.mean * 100, 1)}% mean, ${fmtNum(elu.peak * 100, 1)}% peak (near 100%, the client itself is the limit)`));
   if (system.gpu && system.gpu.length > 0) {
     const g = table(colors, ['GPU', 'memory MB mean', 'memory MB peak', 'of MB', 'util % mean', 'util % peak']);
     for (const gpu of system.gpu) g.push([`${gpu.index}: ${gpu.name}`, fmtNum(gpu.memory_used_mb.mean, 0), fmtNum(gpu.memory_used_mb.peak, 0), fmtNum(gpu.memory_total_mb, 0), fmtNum(gpu.utilization_percent.mean, 1), fmtNum(gpu.utilization_percent.peak, 1)]);

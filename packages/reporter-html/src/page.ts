@@ -220,6 +220,8 @@ function systemSection(sys: NonNullable<RunSummary['system']>): string {
     if (p) rows.push([`${label} <small>pid ${p.pid}</small>`, num(p.cpu_percent.mean, 1), num(p.cpu_percent.peak, 1), num(p.rss_mb.mean, 1), num(p.rss_mb.peak, 1)]);
   }
   let html = table(['process', 'CPU % mean', 'CPU % peak', 'RSS MB mean', 'RSS MB peak'], rows);
+  const elu = sys.yardstick.event_loop_utilization;
+  if (elu) html += `<p class="hint">Yardstick's event loop was busy ${num(elu.mean * 100, 1)}% of the time (peak interval ${num(elu.peak * 100, 1)}%); near 100%, the client itself is the limit.</p>`;
   if (sys.gpu?.length) {
     html += table(
       ['GPU', 'memory MB mean', 'memory MB peak', 'total MB', 'util % mean', 'util % peak'],

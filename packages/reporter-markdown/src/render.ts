@@ -88,6 +88,8 @@ function system(sys: NonNullable<RunSummary['system']>): string[] {
     if (p) rows.push([`${label} (pid ${p.pid})`, num(p.cpu_percent.mean, 1), num(p.cpu_percent.peak, 1), num(p.rss_mb.mean, 1), num(p.rss_mb.peak, 1)]);
   }
   const out = ['## System', '', `Sampled every ${sys.interval_ms} ms during generation (${sys.samples} samples).`, '', table(['process', 'CPU % mean', 'CPU % peak', 'RSS MB mean', 'RSS MB peak'], rows)];
+  const elu = sys.yardstick.event_loop_utilization;
+  if (elu) out.push('', `Yardstick's event loop was busy ${num(elu.mean * 100, 1)}% of the time (peak interval ${num(elu.peak * 100, 1)}%); near 100%, the client itself is the limit.`);
   if (sys.gpu?.length) {
     out.push(
       '',

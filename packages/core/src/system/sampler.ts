@@ -1,3 +1,4 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { queryGpus, type GpuReading } from './nvidia.js';
 import { readProcess, readProcessTree, type ProcessReading } from './proc.js';
 
@@ -26,6 +27,11 @@ export interface ProcessStats {
   rss_mb: PeakMean & { last: number };
   /** Most processes seen in the tree at once (1 without children). */
   processes: number;
+  /**
+   * Yardstick only: the share of time its event loop was busy (0–1), over the whole sampling
+   * window (mean) and the busiest interval (peak). Near 1, the client itself is the limit.
+   */
+  event_loop_utilization?: PeakMean;
 }
 
 export interface GpuStats {
@@ -138,6 +144,10 @@ export class SystemSampler {
   private stoppedAt = 0;
   private samples = 0;
   private readonly self = new ProcessSeries(process.pid);
+  /** Event-loop utilisation readings: the first one, the latest, and the busiest interval. */
+  private eluFirst: EventLoopUtilization | undefined;
+  private eluLast: EventLoopUtilization | undefined;
+  private eluPeak = 0;
   private engine: ProcessSeries | undefined;
   private readonly gpus = new Map<number, GpuSeries>();
   private gpuEnabled: boolean;
@@ -177,6 +187,10 @@ export class SystemSampler {
       duration_s: this.startedAt ? (end - this.startedAt) / 1000 : 0,
       yardstick: this.self.summarize() ?? emptyStats(process.pid),
     };
+    if (this.eluFirst && this.eluLast && this.eluLast !== this.eluFirst) {
+      const mean = performance.eventLoopUtilization(this.eluLast, this.eluFirst).utilization;
+      summary.yardstick.event_loop_utilization = { mean, peak: Math.max(mean, this.eluPeak) };
+    }
     const engine = this.engine?.summarize();
     if (engine) summary.engine = engine;
     if (this.gpus.size > 0) summary.gpu = [...this.gpus.values()].map((g) => g.summarize());
@@ -195,6 +209,10 @@ export class SystemSampler {
 
   private async sample(): Promise<void> {
     const at = performance.now();
+    const elu = performance.eventLoopUtilization();
+    if (this.eluLast) this.eluPeak = Math.max(this.eluPeak, performance.eventLoopUtilization(elu, this.eluLast).utilization);
+    else this.eluFirst = elu;
+    this.eluLast = elu;
     const cpu = process.cpuUsage();
     this.self.add(at, { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssBytes: process.memoryUsage.rss(), processes: 1 });
     const pid = typeof this.options.pid === 'function' ? this.options.pid() : this.options.pid;

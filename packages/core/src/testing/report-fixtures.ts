@@ -151,7 +151,7 @@ export function makeSummary(): RunSummary {
       samples: 90,
       duration_s: 90,
       engine: { pid: 4242, cpu_percent: { mean: 97.5, peak: 101.2 }, rss_mb: { mean: 210.4, peak: 230.9, last: 220 }, processes: 1 },
-      yardstick: { pid: 4141, cpu_percent: { mean: 12.5, peak: 30 }, rss_mb: { mean: 120.2, peak: 140.7, last: 130 }, processes: 1 },
+      yardstick: { pid: 4141, cpu_percent: { mean: 12.5, peak: 30 }, rss_mb: { mean: 120.2, peak: 140.7, last: 130 }, processes: 1, event_loop_utilization: { mean: 0.25, peak: 0.5 } },
     },
     warnings: ['client lag p99 12.0 ms exceeded 5 ms: the client may have been the bottleneck'],
   };
