@@ -202,6 +202,8 @@ try {
       if (b.ratio !== undefined) line('  Yardstick / wrk', `${fmt(b.ratio, 2)}${ratioText(b).replace(/^, [\d.]+ × wrk/, '')}`);
       line('  streamed tokens/s', fmt(perf.output_throughput));
       line('  ', `${cpu} (whole run incl. setup and summary)`);
+      const elu = run!.summary.system?.yardstick.event_loop_utilization;
+      if (elu) line('  Yardstick event loop busy (generate phase)', `${fmt(elu.mean * 100, 1)}% (≥ 90%: the client is the limit)`);
     }
     const ratios = rounds.map((b) => b.ratio).filter((x): x is number => x !== undefined);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
