@@ -33,9 +33,10 @@ export interface StoreTotals {
 }
 
 /**
- * One streaming pass over the journal (two when a long serving run's peak metrics need it): per-benchmark metric means with 95% CIs, per-category
- * breakdowns and timing aggregates. Computed from the store (not from memory) so a resumed run's
- * summary covers the samples finished before the interruption too.
+ * One streaming pass over the journal (two when a long serving run's peak metrics need it):
+ * per-benchmark metric means with 95% CIs, per-category breakdowns and timing aggregates. Computed
+ * from the store (not from memory) so a resumed run's summary covers the samples finished before
+ * the interruption too.
  */
 export async function summarizeStore(store: ResultsStore, options: PerformanceOptions & { order?: readonly string[] }): Promise<StoreTotals> {
   const groups = new Map<string, { all: Group; failed: number; categories: Map<string, Group>; tasks: Set<string>; perf: PerformanceAggregator }>();
