@@ -1,4 +1,5 @@
 import type { RequestError } from '../types.js';
+import { HTTP1_ERROR_CODES } from './http1-pool.js';
 
 /** Stable per-request failure codes of the OpenAI-compatible client (stored with failed samples). */
 export const ENGINE_REQUEST_ERROR_CODES = {
@@ -40,16 +41,16 @@ export function classifyTransportError(error: unknown, gotHeaders: boolean): Eng
     case 'ECONNREFUSED':
     case 'ENOENT': // a unix socket path that is gone
       return ENGINE_REQUEST_ERROR_CODES.CONNECT_REFUSED;
-    case 'YS_HTTP_CONNECT_TIMEOUT':
-    case 'YS_HTTP_HEADERS_TIMEOUT':
-    case 'YS_HTTP_BODY_TIMEOUT':
+    case HTTP1_ERROR_CODES.CONNECT_TIMEOUT:
+    case HTTP1_ERROR_CODES.HEADERS_TIMEOUT:
+    case HTTP1_ERROR_CODES.BODY_TIMEOUT:
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'ETIMEDOUT':
       return ENGINE_REQUEST_ERROR_CODES.TIMEOUT;
-    case 'YS_HTTP_SOCKET_CLOSED':
-    case 'YS_HTTP_POOL_CLOSED':
+    case HTTP1_ERROR_CODES.SOCKET_CLOSED:
+    case HTTP1_ERROR_CODES.POOL_CLOSED:
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
@@ -57,7 +58,7 @@ export function classifyTransportError(error: unknown, gotHeaders: boolean): Eng
     case 'UND_ERR_DESTROYED':
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       return ENGINE_REQUEST_ERROR_CODES.STREAM_CLOSED;
-    case 'YS_HTTP_PROTOCOL':
+    case HTTP1_ERROR_CODES.PROTOCOL:
       return ENGINE_REQUEST_ERROR_CODES.STREAM_MALFORMED;
     default:
       return gotHeaders ? ENGINE_REQUEST_ERROR_CODES.STREAM_CLOSED : ENGINE_REQUEST_ERROR_CODES.REQUEST_FAILED;
