@@ -1,4 +1,4 @@
-import { definePlugin, STAGE, type GenerateResult, type RunContext, type Usage } from '@yardstick/core';
+import { definePlugin, requestsOf, STAGE, type RunContext, type Usage } from '@yardstick/core';
 import { resolveWorkload, servingOptionsSchema } from './options.js';
 import { buildSources, SERVING_TASK } from './workload.js';
 
@@ -37,8 +37,7 @@ const plugin = definePlugin({
       hooks.score.tapPromise({ name: 'benchmark-serving:check-tokens', stage: STAGE.PRE }, async (card, scored, run) => {
         const engine = run.services.engine;
         if (scored.sample.task !== SERVING_TASK || !engine?.tokenize || !names.has(baseName(scored.benchmark))) return card;
-        const results: GenerateResult[] = scored.turns ?? scored.attempts ?? [scored.result];
-        for (const result of results) {
+        for (const result of requestsOf(scored)) {
           const usage = result.usage as CheckedUsage | undefined;
           if (result.error || !usage || usage.source !== 'server' || !result.text) continue;
           try {

@@ -21,6 +21,7 @@ export * from './schedule/arrivals.js';
 export * from './schedule/dispatch.js';
 export { resolveParams, phasesOf } from './run-benchmark.js';
 export { summarizeStore } from './summarize.js';
+export { requestsOf } from './record-requests.js';
 export * from './presets/index.js';
 export * from './plan/index.js';
 export * from './metrics/index.js';

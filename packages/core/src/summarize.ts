@@ -1,4 +1,5 @@
 import { PerformanceAggregator, type PerformanceOptions } from './performance/aggregator.js';
+import { requestsOf } from './record-requests.js';
 import { RunningMean } from './stats.js';
 import type { ResultsStore } from './store.js';
 import type { BenchmarkSummary, PerformanceSummary, SampleRecord } from './types.js';
@@ -46,7 +47,7 @@ export async function summarizeStore(store: ResultsStore, options: PerformanceOp
     let g = groups.get(record.benchmark);
     if (!g) groups.set(record.benchmark, (g = { all: newGroup(), failed: 0, categories: new Map(), tasks: new Set(), perf: new PerformanceAggregator(options) }));
     addTo(g.all, record);
-    const requests = record.turns ?? record.attempts ?? [record.result];
+    const requests = requestsOf(record);
     if (requests.some((r) => r.error)) g.failed++;
     g.tasks.add(record.sample.task);
     const category = record.sample.metadata?.category;
@@ -67,7 +68,7 @@ export async function summarizeStore(store: ResultsStore, options: PerformanceOp
   if (replaying) {
     for await (const record of store.read()) {
       const perf = groups.get(record.benchmark)?.perf;
-      for (const r of record.turns ?? record.attempts ?? [record.result]) {
+      for (const r of requestsOf(record)) {
         if (r.cached) continue;
         perf?.replay(r);
         overall.replay(r);
