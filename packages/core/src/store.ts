@@ -291,7 +291,8 @@ async function* readLines(path: string): AsyncIterable<{ line: string; bytes: nu
     let start = 0;
     for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
       const end = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-      yield { line: buf.toString('utf8', start, end), bytes: end - start + 1 };
+      // bytes counts the whole line with its ending (CRLF is two bytes): recovery cuts the file by it.
+      yield { line: buf.toString('utf8', start, end), bytes: nl - start + 1 };
       start = nl + 1;
     }
     if (start < buf.length) carry = buf.subarray(start);

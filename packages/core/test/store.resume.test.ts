@@ -69,3 +69,23 @@ describe('results store and resume', () => {
     await store.close();
   });
 });
+
+describe('journal line endings', () => {
+  it('keeps every record of a journal whose lines end in CRLF (an edited or copied file)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-crlf-'));
+    const record = (i: number): SampleRecord => ({
+      benchmark: 'b',
+      sample: { id: `s${i}`, task: 't' },
+      result: { text: `ok ${i}`, timing: { sentAt: 0, chunksMs: [], doneMs: 1 } },
+      runId: 'crlf',
+      index: i,
+      score: { metrics: {}, reasons: {}, details: {} },
+      finishedAt: new Date(0).toISOString(),
+    });
+    await appendFile(join(dir, 'journal.jsonl'), [0, 1, 2].map((i) => `${JSON.stringify(record(i))}\r\n`).join(''));
+    const store = await JournalStore.open(dir);
+    expect(store.resumedCount).toBe(3);
+    await store.close();
+    expect((await readAll(dir)).map((r) => r.sample.id)).toEqual(['s0', 's1', 's2']);
+  });
+});
