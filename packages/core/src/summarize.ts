@@ -34,7 +34,7 @@ export interface StoreTotals {
 }
 
 /**
- * One streaming pass over the journal (two when a long serving run's peak metrics need it):
+ * One streaming pass over the journal (more when a long serving run's peak metrics need them):
  * per-benchmark metric means with 95% CIs, per-category breakdowns and timing aggregates. Computed
  * from the store (not from memory) so a resumed run's summary covers the samples finished before
  * the interruption too.
@@ -63,9 +63,10 @@ export async function summarizeStore(store: ResultsStore, options: PerformanceOp
       if (r.timing.firstTokenMs !== undefined) timed++;
     }
   }
-  // A long run's peak metrics need the earliest start before they can bucket anything: a second pass.
-  const replaying = [...groups.values()].some((g) => g.perf.needsReplay) || overall.needsReplay;
-  if (replaying) {
+  // A long run's peak metrics need more passes: the earliest start before chunks can be bucketed,
+  // and the peak concurrency swept one time window per pass (see PeakTracker).
+  const aggregators = [overall, ...[...groups.values()].map((g) => g.perf)];
+  while (aggregators.some((a) => a.needsReplay)) {
     for await (const record of store.read()) {
       const perf = groups.get(record.benchmark)?.perf;
       for (const r of requestsOf(record)) {
@@ -74,6 +75,7 @@ export async function summarizeStore(store: ResultsStore, options: PerformanceOp
         overall.replay(r);
       }
     }
+    for (const a of aggregators) a.endReplay();
   }
   const benchmarks: Record<string, BenchmarkSummary> = {};
   const warnings: string[] = [];

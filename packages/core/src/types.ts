@@ -212,7 +212,7 @@ export interface PerformanceSummary {
    * Absent in summaries written before it existed.
    */
   max_output_tokens_per_s?: number;
-  /** vLLM's peak: most requests in flight during one second of the run (successful requests). */
+  /** vLLM's peak: most successful requests in flight at one instant (a sweep over [start, end)). */
   max_concurrent_requests?: number;
   /** How late the client sent requests relative to the schedule (open loop). */
   client_lag_ms?: Distribution;

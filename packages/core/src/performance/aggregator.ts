@@ -24,6 +24,8 @@ export interface PerformanceOptions extends StreamingDistributionOptions {
   lagFraction?: number;
   /** Token times kept for the peak metrics before a second pass is asked for (default 1,048,576). */
   peakTokenBudget?: number;
+  /** Request spans kept for the peak concurrency before it is swept in windowed passes (default 524,288). */
+  peakRequestBudget?: number;
 }
 
 /**
@@ -55,8 +57,8 @@ export interface TokenCountCheck {
  * - Throughputs over wall time: first send → last completion (failed requests included in the span).
  * - Goodput: successful requests meeting every SLO set, per second (TPOT counts as 0 for ≤1 token).
  * - Output tokens from the server's usage; else whatever the engine reported (tokenizer / chunks).
- * - Peak output tokens/s and peak concurrent requests per second of the run: see PeakTracker. When
- *   `needsReplay` is true after the last `add`, pass every request to `replay` before `summarize`.
+ * - Peak output tokens/s and peak concurrent requests: see PeakTracker. While `needsReplay` is true
+ *   after the last `add`, pass every request to `replay`, then call `endReplay`, before `summarize`.
  */
 export class PerformanceAggregator {
   private readonly ttft: StreamingDistribution;
@@ -94,7 +96,7 @@ export class PerformanceAggregator {
     this.decode = d();
     this.outTokens = d();
     this.lag = d();
-    this.peaks = new PeakTracker(options.peakTokenBudget);
+    this.peaks = new PeakTracker({ tokens: options.peakTokenBudget, requests: options.peakRequestBudget });
   }
 
   add(result: GenerateResult): void {
@@ -144,14 +146,18 @@ export class PerformanceAggregator {
       this.good++;
   }
 
-  /** The peak metrics need a second pass over the requests (a long run overflowed their buffer). */
+  /** The peak metrics need another pass over the requests (a long run overflowed their buffers). */
   get needsReplay(): boolean {
     return this.peaks.needsReplay;
   }
 
-  /** The second pass for the peak metrics: every request given to `add`, again. */
+  /** A replay pass for the peak metrics: every request given to `add`, again, then `endReplay()`. */
   replay(result: GenerateResult): void {
     this.peaks.replay(result);
+  }
+
+  endReplay(): void {
+    this.peaks.endReplay();
   }
 
   /** Requests added, successful or not. */

@@ -1,42 +1,76 @@
 import type { GenerateResult } from '../types.js';
 
-/** Times buffered (chunk arrivals, plus a start and an end per request) before the tracker asks for a second pass instead: 8 bytes each, 8 MB. */
+/** Chunk times buffered before the token peak asks for a second pass instead: 8 bytes each, 8 MB. */
 const DEFAULT_TOKEN_BUFFER = 1 << 20;
+/** Requests whose [start, end) are buffered before the concurrency peak works in time windows: 16 bytes each, 8 MB. */
+const DEFAULT_REQUEST_BUFFER = 1 << 19;
 
 export interface Peaks {
   /** Most content chunks received within one second of the run (vLLM `max_output_tokens_per_s`). */
   max_output_tokens_per_s: number;
-  /** Most requests in flight during one second (vLLM `max_concurrent_requests`). */
+  /** Most requests in flight at any one instant (vLLM `max_concurrent_requests`). */
   max_concurrent_requests: number;
 }
 
+export interface PeakBudgets {
+  /** Chunk times kept before the token peak needs a replay pass (default 1,048,576). */
+  tokens?: number;
+  /** Request spans kept before the concurrency peak needs windowed replay passes (default 524,288). */
+  requests?: number;
+}
+
 /**
- * vLLM `bench serve`'s peak metrics (`calculate_metrics` in vllm/benchmarks/serve.py), exactly:
- * over successful requests, with `m` the earliest start, second buckets `int(t − m)`;
- * - each content chunk's arrival (start + TTFT + the running sum of ITLs; an empty reply counts one
- *   token at start + TTFT) adds 1 to its bucket, and the peak is the fullest bucket — chunks, not
- *   usage tokens, as vLLM counts them;
- * - each request counts in every bucket from `int(start − m)` through `int(end − m)`, and the peak
- *   is the fullest one.
+ * vLLM `bench serve`'s peak metrics (`calculate_metrics` in vllm/benchmarks/serve.py), exactly, over
+ * successful requests:
+ * - `max_output_tokens_per_s`: with `m` the earliest start, each content chunk's arrival (start +
+ *   TTFT + the running sum of ITLs; an empty reply counts one token at start + TTFT) adds 1 to
+ *   second bucket `int(t − m)`; the peak is the fullest bucket. Chunks, not usage tokens, as vLLM
+ *   counts them.
+ * - `max_concurrent_requests`: the exact peak of requests in flight, by vLLM's sweep over half-open
+ *   intervals [start, start + latency), a departure before an arrival at the same instant. (vLLM
+ *   before late 2025 reported the fullest one-second bucket instead, which counts requests that
+ *   merely shared a second; it changed to this.) Times are compared in whole microseconds, the
+ *   resolution the client records.
  *
- * `m` is known only once every request is seen, and the buckets depend on it to the microsecond, so
- * token times are kept until the end, up to a budget; a longer run asks its caller for a second pass
- * over the requests (`needsReplay`, then `replay` each one) and stays in constant memory.
+ * Memory stays bounded for any run length. Past `budgets.tokens` chunk times the token peak needs
+ * one more pass over the requests (`m` must be known before anything can be bucketed). Past
+ * `budgets.requests` spans the sweep runs window by window: a histogram of event times per second
+ * splits the run into time windows of at most that many events, and each replay pass collects one
+ * window's events plus the count of requests spanning into it. The caller loops:
+ * `while (needsReplay) { replay(each request); endReplay(); }`.
  */
 export class PeakTracker {
   private minStart = Infinity;
   private maxEnd = -Infinity;
-  /** Absolute chunk times and request [start, end] pairs (ms) while within budget. */
+  private readonly tokenBudget: number;
+  private readonly requestBudget: number;
+  /** Absolute chunk times (ms) while within budget. */
   private tokens: Float64Array | undefined;
   private tokenCount = 0;
-  private spans: Float64Array | undefined;
+  /** Second buckets filled by the first replay pass once the token buffer overflowed. */
+  private tokenBuckets: Float64Array | undefined;
+  private tokensReplayed = false;
+  /** Request starts and ends in whole µs while within budget. */
+  private starts: Float64Array | undefined;
+  private ends: Float64Array | undefined;
   private spanCount = 0;
-  /** Set once the budget overflowed: buckets are filled by `replay` with `minStart` known. */
-  private replayBuckets: { tokens: Float64Array; concurrency: Int32Array } | undefined;
+  /** Once the span buffer overflowed: events (starts + ends) per absolute second. */
+  private eventsPerSecond: Map<number, number> | undefined;
+  /** The time windows [from, to) in µs the replay passes sweep, one per pass. */
+  private windows: { from: number; to: number }[] | undefined;
+  private window = 0;
+  /** The current window's events and the requests that started before it and end in or after it. */
+  private windowStarts: number[] = [];
+  private windowEnds: number[] = [];
+  private windowBase = 0;
+  private windowedPeak = 0;
 
-  constructor(private readonly tokenBudget = DEFAULT_TOKEN_BUFFER) {
-    this.tokens = new Float64Array(Math.min(1024, tokenBudget));
-    this.spans = new Float64Array(Math.min(1024, tokenBudget));
+  constructor(budgets: PeakBudgets = {}) {
+    this.tokenBudget = Math.max(1, budgets.tokens ?? DEFAULT_TOKEN_BUFFER);
+    this.requestBudget = Math.max(1, budgets.requests ?? DEFAULT_REQUEST_BUFFER);
+    this.tokens = new Float64Array(Math.min(1024, this.tokenBudget));
+    this.starts = new Float64Array(Math.min(1024, this.requestBudget));
+    this.ends = new Float64Array(Math.min(1024, this.requestBudget));
   }
 
   add(result: GenerateResult): void {
@@ -46,66 +80,105 @@ export class PeakTracker {
     const end = start + t.doneMs;
     if (start < this.minStart) this.minStart = start;
     if (end > this.maxEnd) this.maxEnd = end;
-    if (!this.tokens) return;
-    const chunks = t.chunksMs;
-    const count = Math.max(1, chunks.length);
-    if (this.tokenCount + count + this.spanCount + 2 > this.tokenBudget) {
-      // Over budget: drop the buffers; the caller replays every request once `minStart` is final.
-      this.tokens = undefined;
-      this.spans = undefined;
-      return;
+    this.addTokens(t);
+    const startUs = Math.round(start * 1000);
+    const endUs = startUs + Math.round(t.doneMs * 1000);
+    if (this.starts) {
+      if (this.spanCount < this.requestBudget) {
+        this.starts = grow(this.starts, this.spanCount + 1, this.requestBudget);
+        this.ends = grow(this.ends!, this.spanCount + 1, this.requestBudget);
+        this.starts[this.spanCount] = startUs;
+        this.ends[this.spanCount++] = endUs;
+        return;
+      }
+      // Over budget: keep only a per-second count of the events seen so far, to plan the windows.
+      this.eventsPerSecond = new Map();
+      for (let i = 0; i < this.spanCount; i++) {
+        this.countEvent(this.starts[i]!);
+        this.countEvent(this.ends![i]!);
+      }
+      this.starts = undefined;
+      this.ends = undefined;
     }
-    const tokens = (this.tokens = grow(this.tokens, this.tokenCount + count, this.tokenBudget));
-    if (chunks.length === 0) tokens[this.tokenCount++] = start + (t.firstTokenMs ?? 0);
-    else for (let i = 0; i < chunks.length; i++) tokens[this.tokenCount++] = start + chunks[i]!;
-    const spans = (this.spans = grow(this.spans!, this.spanCount + 2, this.tokenBudget));
-    spans[this.spanCount++] = start;
-    spans[this.spanCount++] = end;
+    this.countEvent(startUs);
+    this.countEvent(endUs);
   }
 
-  /** True when the buffers overflowed: call `replay` with every request again, then `summarize`. */
+  /** True while another pass over the requests is needed: call `replay` with each, then `endReplay`. */
   get needsReplay(): boolean {
-    return this.tokens === undefined && Number.isFinite(this.minStart);
+    if (!Number.isFinite(this.minStart)) return false;
+    if (!this.tokens && !this.tokensReplayed) return true;
+    if (this.starts) return false;
+    return this.window < this.plannedWindows().length;
   }
 
-  /** The second pass: the same requests as `add` saw, in any order. */
+  /** One request of the current replay pass: every request given to `add`, in any order. */
   replay(result: GenerateResult): void {
     if (result.error || !this.needsReplay) return;
-    const buckets = (this.replayBuckets ??= this.emptyBuckets());
     const t = result.timing;
-    const chunks = t.chunksMs;
-    if (chunks.length === 0) this.countToken(buckets.tokens, t.sentAt + (t.firstTokenMs ?? 0));
-    else for (let i = 0; i < chunks.length; i++) this.countToken(buckets.tokens, t.sentAt + chunks[i]!);
-    this.countSpan(buckets.concurrency, t.sentAt, t.sentAt + t.doneMs);
+    if (!this.tokens && !this.tokensReplayed) {
+      const buckets = (this.tokenBuckets ??= new Float64Array(this.seconds()));
+      const chunks = t.chunksMs;
+      if (chunks.length === 0) this.countToken(buckets, t.sentAt + (t.firstTokenMs ?? 0));
+      else for (let i = 0; i < chunks.length; i++) this.countToken(buckets, t.sentAt + chunks[i]!);
+    }
+    if (!this.starts) {
+      const windows = this.plannedWindows();
+      if (this.window >= windows.length) return;
+      const { from, to } = windows[this.window]!;
+      const startUs = Math.round(t.sentAt * 1000);
+      const endUs = startUs + Math.round(t.doneMs * 1000);
+      if (startUs < from) {
+        if (endUs >= from) this.windowBase++;
+      } else if (startUs < to) this.windowStarts.push(startUs);
+      if (endUs >= from && endUs < to) this.windowEnds.push(endUs);
+    }
+  }
+
+  /** Ends a replay pass: the token buckets are complete, or one more time window is swept. */
+  endReplay(): void {
+    if (!this.needsReplay) return;
+    if (!this.tokens) this.tokensReplayed = true;
+    if (!this.starts && this.window < this.plannedWindows().length) {
+      const peak = sweep(Float64Array.from(this.windowStarts), Float64Array.from(this.windowEnds), this.windowBase);
+      if (peak > this.windowedPeak) this.windowedPeak = peak;
+      this.windowStarts = [];
+      this.windowEnds = [];
+      this.windowBase = 0;
+      this.window++;
+    }
   }
 
   summarize(): Peaks {
     if (!Number.isFinite(this.minStart)) return { max_output_tokens_per_s: 0, max_concurrent_requests: 0 };
-    let buckets = this.replayBuckets;
-    if (!buckets) {
-      if (!this.tokens) throw new Error('PeakTracker: the token buffer overflowed and no replay pass was made');
-      buckets = this.emptyBuckets();
-      for (let i = 0; i < this.tokenCount; i++) this.countToken(buckets.tokens, this.tokens[i]!);
-      const spans = this.spans!;
-      for (let i = 0; i < this.spanCount; i += 2) this.countSpan(buckets.concurrency, spans[i]!, spans[i + 1]!);
-    }
-    // Spans were added as +1 at their first second and −1 after their last: a running sum gives
-    // the requests in flight per second.
-    let inFlight = 0;
-    let maxConcurrent = 0;
-    for (let s = 0; s < buckets.concurrency.length; s++) {
-      inFlight += buckets.concurrency[s]!;
-      if (inFlight > maxConcurrent) maxConcurrent = inFlight;
+    if (this.needsReplay) throw new Error('PeakTracker: a buffer overflowed and the replay passes were not all made');
+    let buckets = this.tokenBuckets;
+    if (this.tokens) {
+      buckets = new Float64Array(this.seconds());
+      for (let i = 0; i < this.tokenCount; i++) this.countToken(buckets, this.tokens[i]!);
     }
     let maxTokens = 0;
-    for (let s = 0; s < buckets.tokens.length; s++) if (buckets.tokens[s]! > maxTokens) maxTokens = buckets.tokens[s]!;
+    for (let s = 0; s < buckets!.length; s++) if (buckets![s]! > maxTokens) maxTokens = buckets![s]!;
+    const maxConcurrent = this.starts ? sweep(this.starts.slice(0, this.spanCount), this.ends!.slice(0, this.spanCount), 0) : this.windowedPeak;
     return { max_output_tokens_per_s: maxTokens, max_concurrent_requests: maxConcurrent };
   }
 
-  /** vLLM: `int(ceil(max_end − min_start)) + 1` second buckets (one more for the span difference array). */
-  private emptyBuckets(): { tokens: Float64Array; concurrency: Int32Array } {
-    const seconds = Math.ceil((this.maxEnd - this.minStart) / 1000) + 1;
-    return { tokens: new Float64Array(seconds), concurrency: new Int32Array(seconds + 1) };
+  private addTokens(t: GenerateResult['timing']): void {
+    if (!this.tokens) return;
+    const chunks = t.chunksMs;
+    const count = Math.max(1, chunks.length);
+    if (this.tokenCount + count > this.tokenBudget) {
+      this.tokens = undefined; // over budget: the first replay pass buckets them once `m` is final
+      return;
+    }
+    const tokens = (this.tokens = grow(this.tokens, this.tokenCount + count, this.tokenBudget));
+    if (chunks.length === 0) tokens[this.tokenCount++] = t.sentAt + (t.firstTokenMs ?? 0);
+    else for (let i = 0; i < chunks.length; i++) tokens[this.tokenCount++] = t.sentAt + chunks[i]!;
+  }
+
+  /** vLLM: `int(ceil(max_end − min_start)) + 1` second buckets. */
+  private seconds(): number {
+    return Math.ceil((this.maxEnd - this.minStart) / 1000) + 1;
   }
 
   private countToken(tokens: Float64Array, at: number): void {
@@ -113,12 +186,55 @@ export class PeakTracker {
     if (bucket >= 0 && bucket < tokens.length) tokens[bucket]!++;
   }
 
-  private countSpan(concurrency: Int32Array, start: number, end: number): void {
-    const first = Math.trunc((start - this.minStart) / 1000);
-    const last = Math.trunc((end - this.minStart) / 1000);
-    concurrency[first]!++;
-    concurrency[last + 1]!--;
+  private countEvent(us: number): void {
+    const second = Math.floor(us / 1e6);
+    this.eventsPerSecond!.set(second, (this.eventsPerSecond!.get(second) ?? 0) + 1);
   }
+
+  /**
+   * Consecutive seconds grouped into windows of at most 2 × requestBudget events (one second busier
+   * than that is a window of its own). Windows tile the whole time line, so every event is in one.
+   */
+  private plannedWindows(): { from: number; to: number }[] {
+    if (this.windows) return this.windows;
+    const seconds = [...this.eventsPerSecond!.keys()].sort((a, b) => a - b);
+    const limit = 2 * this.requestBudget;
+    const firsts: number[] = [];
+    let held = 0;
+    for (const second of seconds) {
+      const events = this.eventsPerSecond!.get(second)!;
+      if (firsts.length === 0 || held + events > limit) {
+        firsts.push(second);
+        held = 0;
+      }
+      held += events;
+    }
+    this.eventsPerSecond = undefined;
+    this.windows = firsts.map((second, i) => ({ from: i === 0 ? -Infinity : second * 1e6, to: i + 1 < firsts.length ? firsts[i + 1]! * 1e6 : Infinity }));
+    return this.windows;
+  }
+}
+
+/**
+ * vLLM's sweep: events sorted by (time, delta) with departures (−1) first at equal times; the peak
+ * is the highest running count. `base` requests are already in flight when the first event comes.
+ */
+function sweep(starts: Float64Array, ends: Float64Array, base: number): number {
+  starts.sort();
+  ends.sort();
+  let inFlight = base;
+  let peak = 0;
+  for (let i = 0, j = 0; i < starts.length; ) {
+    if (j < ends.length && ends[j]! <= starts[i]!) {
+      inFlight--;
+      j++;
+    } else {
+      inFlight++;
+      i++;
+      if (inFlight > peak) peak = inFlight;
+    }
+  }
+  return peak;
 }
 
 /** `buffer`, or a copy twice as large (at most `cap`, at least `needed`) when it cannot hold `needed` values. */
