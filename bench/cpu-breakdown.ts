@@ -13,7 +13,9 @@
  *              its records in 10 ms batches (scheduler, hooks, records, batch callbacks)
  *   stringify  …whose no-op also runs JSON.stringify on each record
  *   no-write   the real JournalStore with the file's write and fdatasync replaced by no-ops
+ *   no-sync    …with only fdatasync a no-op (the writes reach the page cache)
  *   kernel     the real path, journal on the OS temp dir
+ * `--only a,b` runs a subset (the "vs previous" column then compares within it).
  * The replacements patch prototypes for the duration of one variant: diagnostic only.
  */
 import { mkdtemp, open, rm } from 'node:fs/promises';
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '60000' },
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '64' },
+    only: { type: 'string' },
   },
 });
 const N = Number(args.requests);
@@ -166,8 +169,13 @@ const variants: Record<string, () => Promise<Figures>> = {
   'no-store': () => patched(JournalStore.prototype, 'append', appendNoop(false), kernelPath),
   stringify: () => patched(JournalStore.prototype, 'append', appendNoop(true), kernelPath),
   'no-write': () => patched(fileHandleProto, 'write', resolved, () => patched(fileHandleProto, 'datasync', resolved, kernelPath)),
+  'no-sync': () => patched(fileHandleProto, 'datasync', resolved, kernelPath),
   kernel: kernelPath,
 };
+if (args.only) {
+  const wanted = args.only.split(',');
+  for (const name of Object.keys(variants)) if (!wanted.includes(name)) delete variants[name];
+}
 
 try {
   console.log(`CPU per request inside the window, ${N - WARM} requests per round, c=${C}, median of ${ROUNDS} alternating rounds\n`);
