@@ -57,6 +57,24 @@ describe('benchmark-serving in the kernel', () => {
     for (const r of e.requests) expect(r.params.maxTokens).toBeGreaterThanOrEqual(1);
   });
 
+  it('open-loop rate over a concurrency cap the server cannot serve: queue time, not client lag', async () => {
+    // 200 req/s offered, 2 slots, ~40 ms per request: the engine takes ~50 req/s, so requests queue
+    // for slots. The summary must say the server held the rate down, and must not blame the client.
+    const e = fakeEngine({ reply: () => 'yy', chunkSize: 1, firstTokenDelayMs: 30, chunkDelayMs: 10 });
+    const { run } = await createTestKernel({
+      engine: e,
+      plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 4, load: { rate: 200, arrival: 'constant', concurrency: 2, numRequests: 12 } }]],
+    });
+    const { summary } = await run();
+    const perf = summary.benchmarks.serving!.performance!;
+    expect(perf.completed).toBe(12);
+    expect(perf.client_queue_ms!.p99).toBeGreaterThan(100);
+    expect(perf.client_lag_ms!.p99).toBeLessThan(perf.client_queue_ms!.p99 / 4);
+    expect(perf.client_bottleneck).toBe(false);
+    expect(summary.warnings.join('\n')).toMatch(/serving: requests waited for a free slot under the concurrency cap: queue p99/);
+    expect(summary.warnings.join('\n')).not.toMatch(/client was the bottleneck/);
+  });
+
   it('MT-Bench multi-turn from the shared file: both turns are timed requests', async () => {
     const e = engine();
     const { run } = await createTestKernel({ engine: e, plugins: [[serving, { dataset: 'mt-bench', multiTurn: true, numPrompts: 3, outputTokens: 4 }]] });

@@ -274,7 +274,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     return result;
   };
 
-  const handle = async ({ sample, index }: { sample: Sample; index: number }, lagMs: number | undefined): Promise<void> => {
+  const handle = async ({ sample, index }: { sample: Sample; index: number }, lagMs: number | undefined, queueMs?: number): Promise<void> => {
     // Most samples carry no overrides: their parameters are the same object for the whole phase.
     // Samples with overrides usually share them per row (cycled copies keep the same object): resolve once per object.
     let params: GenerationParams;
@@ -319,6 +319,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       result = attempts[0]!;
     }
     if (lagMs !== undefined) result.timing.lagMs = lagMs;
+    if (queueMs !== undefined) result.timing.queueMs = queueMs;
     if (run.signal.aborted && (turns ?? attempts ?? [result]).some(isAbort)) return; // redone on resume
 
     const record = { benchmark: name, sample, result } as SampleRecord;

@@ -100,8 +100,13 @@ export interface TimingTrace {
   chunksMs: number[];
   /** Last byte received / generation finished. */
   doneMs: number;
-  /** How late the request was sent relative to its scheduled time (open-loop load only). */
+  /** How late the client itself sent the request relative to its scheduled time (open-loop load only). */
   lagMs?: number;
+  /**
+   * How long the request waited for a free slot under a concurrency cap, beyond `lagMs` (open loop
+   * with a cap only; vLLM's client queue time). The server's doing: it held the slots.
+   */
+  queueMs?: number;
 }
 
 export interface Usage {
@@ -214,8 +219,10 @@ export interface PerformanceSummary {
   max_output_tokens_per_s?: number;
   /** vLLM's peak: most successful requests in flight at one instant (a sweep over [start, end)). */
   max_concurrent_requests?: number;
-  /** How late the client sent requests relative to the schedule (open loop). */
+  /** How late the client itself sent requests relative to the schedule (open loop). */
   client_lag_ms?: Distribution;
+  /** How long requests waited for a concurrency slot (open loop with a cap; vLLM `client_queue_time`). */
+  client_queue_ms?: Distribution;
   [extra: string]: unknown;
 }
 

@@ -121,6 +121,24 @@ describe('PerformanceAggregator definitions (vLLM bench serve)', () => {
     expect(bad.warning).toMatch(/client was the bottleneck: send lag p99 49\.\d+ ms exceeds 5\.00 ms/);
   });
 
+  it('reports queueing for a concurrency slot as the server holding the rate down, not the client', () => {
+    // 1 ms between sends; every request waited ever longer for a slot, the client itself was on time.
+    const agg = new PerformanceAggregator();
+    for (let i = 0; i < 100; i++) {
+      const r = trace(i, 1, 1, 2);
+      agg.add({ ...r, timing: { ...r.timing, lagMs: 0.1, queueMs: i * 3 } });
+    }
+    // A failed request's queue time is left out, as vLLM keeps successful ones only.
+    agg.add({ text: '', timing: { sentAt: 100, chunksMs: [], doneMs: 1, lagMs: 0.1, queueMs: 10_000 }, error: { code: 'X', message: 'x' } });
+    const s = agg.summarize();
+    expect(s.client_bottleneck).toBe(false);
+    // numpy.percentile over 0, 3, …, 297 (the failed request's 10 s left out).
+    expect(s.client_queue_ms!.median).toBeCloseTo(148.5, 9);
+    expect(s.client_queue_ms!.p99).toBeCloseTo(294.03, 9);
+    expect(s.warning).toMatch(/^requests waited for a free slot under the concurrency cap: queue p99 29\d\.\d+ ms exceeds 5\.00 ms/);
+    expect(s.warning).not.toMatch(/client was the bottleneck/);
+  });
+
   it('scales the lag threshold with the inter-arrival time', () => {
     // 1 request/s: 8 ms of lag is under 10% of 1,000 ms.
     const agg = new PerformanceAggregator();

@@ -12,6 +12,6 @@ describe('report formatting', () => {
   });
 
   it('lists the performance distributions in report order', () => {
-    expect(DISTRIBUTION_ROWS.map(([k]) => k)).toEqual(['ttft_ms', 'tpot_ms', 'itl_ms', 'e2el_ms', 'decode_tokens_per_s', 'output_tokens', 'client_lag_ms']);
+    expect(DISTRIBUTION_ROWS.map(([k]) => k)).toEqual(['ttft_ms', 'tpot_ms', 'itl_ms', 'e2el_ms', 'decode_tokens_per_s', 'output_tokens', 'client_lag_ms', 'client_queue_ms']);
   });
 });

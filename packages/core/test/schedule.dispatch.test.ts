@@ -23,6 +23,27 @@ describe('dispatch', () => {
     expect(lags.every((l) => l >= 0)).toBe(true);
   });
 
+  it('open loop with a cap: time waiting for a slot is queue time, not client lag', async () => {
+    // 100 req/s offered, 2 slots, 100 ms per request: the server takes 20 req/s, so sends fall
+    // further and further behind. All of that lateness is the slots' (the server's), none the client's.
+    const sent: { lag: number; queue: number | undefined }[] = [];
+    const t0 = performance.now();
+    await dispatch(items(12), { rate: 100, arrival: 'constant', concurrency: 2, seed: 1, signal: new AbortController().signal }, async (_i, lag, queue) => {
+      sent.push({ lag: lag ?? -1, queue });
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    const wall = performance.now() - t0;
+    expect(wall).toBeGreaterThan(550);
+    expect(sent.every((s) => s.queue !== undefined && s.lag >= 0 && s.lag < 20)).toBe(true);
+    // Item 11 was due at 110 ms and went out after five rounds of 100 ms: ≈ 400 ms in the queue.
+    expect(sent[11]!.queue!).toBeGreaterThan(350);
+    expect(sent[11]!.lag + sent[11]!.queue!).toBeGreaterThan(380);
+    // Without a cap there is no queue: every late ms is the client's.
+    const uncapped: (number | undefined)[] = [];
+    await dispatch(items(3), { rate: 100, arrival: 'constant', seed: 1, signal: new AbortController().signal }, async (_i, _lag, queue) => void uncapped.push(queue));
+    expect(uncapped).toEqual([undefined, undefined, undefined]);
+  });
+
   it('closed loop: N workers, every item once', async () => {
     let inFlight = 0;
     let peak = 0;

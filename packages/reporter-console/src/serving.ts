@@ -68,6 +68,11 @@ export function renderServing(perf: PerformanceSummary, options: { title?: strin
     lines.push(rule('Client Lag behind Schedule'));
     lines.push(...distRows(perf.client_lag_ms, 'lag', 'ms', options.percentiles));
   }
+  if (perf.client_queue_ms) {
+    // vLLM's heading and label for the same measure.
+    lines.push(rule('Client-side Queueing'));
+    lines.push(...distRows(perf.client_queue_ms, 'Client Queue Time', 'ms', options.percentiles));
+  }
   const check = tokenCheck(perf.token_count_mismatch);
   if (check) {
     lines.push(rule('Token Count Check'));

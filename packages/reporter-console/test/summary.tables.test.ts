@@ -88,6 +88,13 @@ describe('summary tables', () => {
     expect(block.split('\n').at(-1)).toBe('='.repeat(50));
   });
 
+  it('prints client queue time under a concurrency cap with vLLM\'s heading', () => {
+    const perf = makePerformance();
+    expect(renderServing(perf, { percentiles: [99] })).not.toContain('Client-side Queueing');
+    const queued = renderServing({ ...perf, client_queue_ms: { mean: 120.5, median: 100, std: 30, p90: 150, p95: 170, p99: 210.25 } }, { percentiles: [99] });
+    expect(queued).toContain('---------------Client-side Queueing---------------\nMean Client Queue Time (ms):             120.50\nMedian Client Queue Time (ms):           100.00\nP99 Client Queue Time (ms):              210.25');
+  });
+
   it('runs as a plugin: setup subscribes to run.events, report writes to stderr', async () => {
     const written: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {

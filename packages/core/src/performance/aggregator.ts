@@ -68,6 +68,7 @@ export class PerformanceAggregator {
   private readonly decode: StreamingDistribution;
   private readonly outTokens: StreamingDistribution;
   private readonly lag: StreamingDistribution;
+  private readonly queue: StreamingDistribution;
   private readonly peaks: PeakTracker;
   private completed = 0;
   private failed = 0;
@@ -96,6 +97,7 @@ export class PerformanceAggregator {
     this.decode = d();
     this.outTokens = d();
     this.lag = d();
+    this.queue = d();
     this.peaks = new PeakTracker({ tokens: options.peakTokenBudget, requests: options.peakRequestBudget });
   }
 
@@ -115,6 +117,8 @@ export class PerformanceAggregator {
       return;
     }
     this.completed++;
+    // vLLM keeps client queue times of successful requests only.
+    if (t.queueMs !== undefined) this.queue.add(t.queueMs);
     const chunks = t.chunksMs;
     const usage = result.usage as UsageWithCheck | undefined;
     const out = usage?.completionTokens ?? chunks.length;
@@ -215,6 +219,11 @@ export class PerformanceAggregator {
       summary.client_bottleneck = bottleneck !== undefined;
       if (bottleneck) warnings.push(bottleneck);
     }
+    if (this.queue.count > 0) {
+      summary.client_queue_ms = this.queue.summarize(ps);
+      const queued = this.slotQueueing(summary.client_queue_ms.p99);
+      if (queued) warnings.push(queued);
+    }
     const mismatch = summary.token_count_mismatch as TokenCountCheck | undefined;
     if (mismatch && mismatch.mismatched > 0 && mismatch.client_source !== 'chunks')
       warnings.push(
@@ -239,16 +248,31 @@ export class PerformanceAggregator {
 
   /** A warning when the client's own lag behind the open-loop schedule was large enough to distort results. */
   private clientBottleneck(lagP99: number): string | undefined {
+    const { threshold, why } = this.lateness();
+    if (lagP99 <= threshold) return undefined;
+    return (
+      `client was the bottleneck: send lag p99 ${lagP99.toFixed(2)} ms exceeds ${threshold.toFixed(2)} ms (${why}); ` +
+      'the offered load was lower than configured, so latencies and throughput understate what the server would see'
+    );
+  }
+
+  /** A warning when requests queued for a concurrency slot: the server, not the client, held the rate down. */
+  private slotQueueing(queueP99: number): string | undefined {
+    const { threshold, why } = this.lateness();
+    if (queueP99 <= threshold) return undefined;
+    return (
+      `requests waited for a free slot under the concurrency cap: queue p99 ${queueP99.toFixed(2)} ms exceeds ${threshold.toFixed(2)} ms (${why}); ` +
+      'the server did not keep up with the configured rate at this concurrency, so it was offered less than the rate configured'
+    );
+  }
+
+  /** How late a send may be before it distorts the offered load: max(floor, fraction × mean inter-arrival). */
+  private lateness(): { threshold: number; why: string } {
     const sends = this.count;
     const meanInterArrival = sends > 1 ? (this.lastSent - this.firstSent) / (sends - 1) : Infinity;
     const fraction = this.options.lagFraction ?? 0.1;
     const floor = this.options.lagThresholdMs ?? 5;
     const threshold = Number.isFinite(meanInterArrival) ? Math.max(floor, fraction * meanInterArrival) : floor;
-    if (lagP99 <= threshold) return undefined;
-    return (
-      `client was the bottleneck: send lag p99 ${lagP99.toFixed(2)} ms exceeds ${threshold.toFixed(2)} ms ` +
-      `(max of ${floor} ms and ${fraction * 100}% of the ${meanInterArrival.toFixed(2)} ms mean inter-arrival); ` +
-      'the offered load was lower than configured, so latencies and throughput understate what the server would see'
-    );
+    return { threshold, why: `max of ${floor} ms and ${fraction * 100}% of the ${meanInterArrival.toFixed(2)} ms mean inter-arrival` };
   }
 }

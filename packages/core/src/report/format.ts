@@ -26,4 +26,5 @@ export const DISTRIBUTION_ROWS: readonly (readonly [keyof PerformanceSummary, st
   ['decode_tokens_per_s', 'decode speed (tok/s)'],
   ['output_tokens', 'output tokens'],
   ['client_lag_ms', 'client lag (ms)'],
+  ['client_queue_ms', 'client queue (ms)'],
 ];

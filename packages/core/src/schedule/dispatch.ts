@@ -13,7 +13,12 @@ export interface DispatchOptions {
   signal: AbortSignal;
 }
 
-export type Handler<T> = (item: T, lagMs: number | undefined) => Promise<void>;
+/**
+ * `lagMs`: how late the client itself sent the item (open loop only). `queueMs`: how long it waited
+ * for a free concurrency slot on top of that (open loop with a concurrency cap only; vLLM's client
+ * queue time). Their sum is the send time minus the scheduled time.
+ */
+export type Handler<T> = (item: T, lagMs: number | undefined, queueMs?: number) => Promise<void>;
 
 /** An async iterator, or a sync one (in-memory samples): the sync kind costs no await per item. */
 export type Items<T> = AsyncIterator<T> | Iterator<T>;
@@ -25,7 +30,8 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 /**
  * Runs `handle` over every item, either as N closed-loop workers or on an open-loop arrival
  * schedule. Send times are absolute offsets from the start, so a late dispatch never shifts the
- * rest of the schedule; the lateness of each send is passed to the handler as `lagMs`.
+ * rest of the schedule; the lateness of each send is passed to the handler, split into the client's
+ * own lag and the time spent waiting for a concurrency slot (see Handler).
  * Resolves when every dispatched item has finished. Handlers must not reject.
  */
 export async function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: Handler<T>): Promise<number> {
@@ -64,6 +70,9 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
   };
   let count = 0;
   let sinceYield = 0;
+  const capped = Number.isFinite(cap);
+  /** When the loop last got a slot after waiting for one. */
+  let lastSlotAt = -Infinity;
   for (;;) {
     const at = start + (schedule.next().value as number);
     if (at >= deadline || options.signal.aborted) break;
@@ -77,14 +86,25 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
       await tick();
       sinceYield = 0;
     }
-    while (inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
+    // A full cap blocks this loop, so every send behind it is late too. That lateness is the
+    // server's (it holds the slots), not the client's: the client's own lag counts only from when
+    // the loop was free again. Without a cap, all lateness is the client's.
+    const reached = now();
+    const freeSince = Math.max(at, lastSlotAt);
+    let resumed = reached;
+    if (inFlight >= cap) {
+      while (inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
+      resumed = lastSlotAt = now();
+    }
     let next = items.next();
     if (next instanceof Promise) next = await next;
     if (next.done) break;
-    const lag = Math.max(0, now() - at);
+    const sent = now();
+    const late = Math.max(0, sent - at);
+    const lag = Math.min(late, Math.max(0, reached - freeSince) + (sent - resumed));
     count++;
     inFlight++;
-    handle(next.value, lag).then(finished, finished);
+    handle(next.value, lag, capped ? late - lag : undefined).then(finished, finished);
   }
   if (inFlight > 0) await new Promise<void>((r) => (allDone = r));
   return count;
