@@ -27,9 +27,9 @@ export interface PeakBudgets {
  *   second bucket `int(t − m)`; the peak is the fullest bucket. Chunks, not usage tokens, as vLLM
  *   counts them.
  * - `max_concurrent_requests`: the exact peak of requests in flight, by vLLM's sweep over half-open
- *   intervals [start, start + latency), a departure before an arrival at the same instant. (vLLM
- *   before late 2025 reported the fullest one-second bucket instead, which counts requests that
- *   merely shared a second; it changed to this.) Times are compared in whole microseconds, the
+ *   intervals [start, start + latency), a departure before an arrival at the same instant. (Older
+ *   vLLM releases reported the fullest one-second bucket instead, which counts requests that merely
+ *   shared a second; vLLM changed to this.) Times are compared in whole microseconds, the
  *   resolution the client records.
  *
  * Memory stays bounded for any run length. Past `budgets.tokens` chunk times the token peak needs
