@@ -54,14 +54,16 @@ export class PeakTracker {
   private starts: Float64Array | undefined;
   private ends: Float64Array | undefined;
   private spanCount = 0;
-  /** Once the span buffer overflowed: events (starts + ends) per absolute second. */
-  private eventsPerSecond: Map<number, number> | undefined;
-  /** The time windows [from, to) in µs the replay passes sweep, one per pass. */
-  private windows: { from: number; to: number }[] | undefined;
+  /** Once the span buffer overflowed: starts and ends per absolute second. */
+  private eventsPerSecond: Map<number, { starts: number; ends: number }> | undefined;
+  /** The time windows [from, to) in µs the replay passes sweep, one per pass, with their event counts. */
+  private windows: { from: number; to: number; starts: number; ends: number }[] | undefined;
   private window = 0;
-  /** The current window's events and the requests that started before it and end in or after it. */
-  private windowStarts: number[] = [];
-  private windowEnds: number[] = [];
+  /** The current window's events (sized exactly from the counts) and the requests in flight as it opens. */
+  private windowStarts: Float64Array | undefined;
+  private windowEnds: Float64Array | undefined;
+  private startsHeld = 0;
+  private endsHeld = 0;
   private windowBase = 0;
   private windowedPeak = 0;
 
@@ -93,15 +95,11 @@ export class PeakTracker {
       }
       // Over budget: keep only a per-second count of the events seen so far, to plan the windows.
       this.eventsPerSecond = new Map();
-      for (let i = 0; i < this.spanCount; i++) {
-        this.countEvent(this.starts[i]!);
-        this.countEvent(this.ends![i]!);
-      }
+      for (let i = 0; i < this.spanCount; i++) this.countSpan(this.starts[i]!, this.ends![i]!);
       this.starts = undefined;
       this.ends = undefined;
     }
-    this.countEvent(startUs);
-    this.countEvent(endUs);
+    this.countSpan(startUs, endUs);
   }
 
   /** True while another pass over the requests is needed: call `replay` with each, then `endReplay`. */
@@ -125,13 +123,15 @@ export class PeakTracker {
     if (!this.starts) {
       const windows = this.plannedWindows();
       if (this.window >= windows.length) return;
-      const { from, to } = windows[this.window]!;
+      const w = windows[this.window]!;
+      this.windowStarts ??= new Float64Array(w.starts);
+      this.windowEnds ??= new Float64Array(w.ends);
       const startUs = Math.round(t.sentAt * 1000);
       const endUs = startUs + Math.round(t.doneMs * 1000);
-      if (startUs < from) {
-        if (endUs >= from) this.windowBase++;
-      } else if (startUs < to) this.windowStarts.push(startUs);
-      if (endUs >= from && endUs < to) this.windowEnds.push(endUs);
+      if (startUs < w.from) {
+        if (endUs >= w.from) this.windowBase++;
+      } else if (startUs < w.to) this.windowStarts[this.startsHeld++] = startUs;
+      if (endUs >= w.from && endUs < w.to) this.windowEnds[this.endsHeld++] = endUs;
     }
   }
 
@@ -140,10 +140,15 @@ export class PeakTracker {
     if (!this.needsReplay) return;
     if (!this.tokens) this.tokensReplayed = true;
     if (!this.starts && this.window < this.plannedWindows().length) {
-      const peak = sweep(Float64Array.from(this.windowStarts), Float64Array.from(this.windowEnds), this.windowBase);
+      const w = this.plannedWindows()[this.window]!;
+      // The counts come from the same requests: a different number means a different set was replayed.
+      if (this.startsHeld !== w.starts || this.endsHeld !== w.ends) throw new Error(`PeakTracker: replay pass saw ${this.startsHeld}/${this.endsHeld} starts/ends in a window planned for ${w.starts}/${w.ends}`);
+      const peak = sweep(this.windowStarts ?? new Float64Array(0), this.windowEnds ?? new Float64Array(0), this.windowBase);
       if (peak > this.windowedPeak) this.windowedPeak = peak;
-      this.windowStarts = [];
-      this.windowEnds = [];
+      this.windowStarts = undefined;
+      this.windowEnds = undefined;
+      this.startsHeld = 0;
+      this.endsHeld = 0;
       this.windowBase = 0;
       this.window++;
     }
@@ -186,32 +191,43 @@ export class PeakTracker {
     if (bucket >= 0 && bucket < tokens.length) tokens[bucket]!++;
   }
 
-  private countEvent(us: number): void {
-    const second = Math.floor(us / 1e6);
-    this.eventsPerSecond!.set(second, (this.eventsPerSecond!.get(second) ?? 0) + 1);
+  private countSpan(startUs: number, endUs: number): void {
+    const perSecond = this.eventsPerSecond!;
+    const first = Math.floor(startUs / 1e6);
+    const last = Math.floor(endUs / 1e6);
+    let at = perSecond.get(first);
+    if (!at) perSecond.set(first, (at = { starts: 0, ends: 0 }));
+    at.starts++;
+    if (last !== first) {
+      at = perSecond.get(last);
+      if (!at) perSecond.set(last, (at = { starts: 0, ends: 0 }));
+    }
+    at.ends++;
   }
 
   /**
    * Consecutive seconds grouped into windows of at most 2 × requestBudget events (one second busier
    * than that is a window of its own). Windows tile the whole time line, so every event is in one.
    */
-  private plannedWindows(): { from: number; to: number }[] {
+  private plannedWindows(): { from: number; to: number; starts: number; ends: number }[] {
     if (this.windows) return this.windows;
-    const seconds = [...this.eventsPerSecond!.keys()].sort((a, b) => a - b);
+    const perSecond = this.eventsPerSecond!;
+    const seconds = [...perSecond.keys()].sort((a, b) => a - b);
     const limit = 2 * this.requestBudget;
-    const firsts: number[] = [];
-    let held = 0;
+    const windows: { from: number; to: number; starts: number; ends: number }[] = [];
+    let current: (typeof windows)[number] | undefined;
     for (const second of seconds) {
-      const events = this.eventsPerSecond!.get(second)!;
-      if (firsts.length === 0 || held + events > limit) {
-        firsts.push(second);
-        held = 0;
+      const { starts, ends } = perSecond.get(second)!;
+      if (!current || current.starts + current.ends + starts + ends > limit) {
+        if (current) current.to = second * 1e6;
+        windows.push((current = { from: windows.length === 0 ? -Infinity : second * 1e6, to: Infinity, starts: 0, ends: 0 }));
       }
-      held += events;
+      current.starts += starts;
+      current.ends += ends;
     }
     this.eventsPerSecond = undefined;
-    this.windows = firsts.map((second, i) => ({ from: i === 0 ? -Infinity : second * 1e6, to: i + 1 < firsts.length ? firsts[i + 1]! * 1e6 : Infinity }));
-    return this.windows;
+    this.windows = windows;
+    return windows;
   }
 }
 
