@@ -24,7 +24,7 @@ export interface PerformanceOptions extends StreamingDistributionOptions {
   lagFraction?: number;
   /** Token times kept for the peak metrics before a second pass is asked for (default 1,048,576). */
   peakTokenBudget?: number;
-  /** Request spans kept for the peak concurrency before it is swept in windowed passes (default 524,288). */
+  /** Request spans kept for the peak concurrency before it is swept in windowed passes (default 1,048,576). */
   peakRequestBudget?: number;
 }
 

@@ -2,8 +2,8 @@ import type { GenerateResult } from '../types.js';
 
 /** Chunk times buffered before the token peak asks for a second pass instead: 8 bytes each, 8 MB. */
 const DEFAULT_TOKEN_BUFFER = 1 << 20;
-/** Requests whose [start, end) are buffered before the concurrency peak works in time windows: 16 bytes each, 8 MB. */
-const DEFAULT_REQUEST_BUFFER = 1 << 19;
+/** Requests whose [start, end) are buffered before the concurrency peak works in time windows: 16 bytes each, 16 MB. */
+const DEFAULT_REQUEST_BUFFER = 1 << 20;
 
 export interface Peaks {
   /** Most content chunks received within one second of the run (vLLM `max_output_tokens_per_s`). */
@@ -15,7 +15,7 @@ export interface Peaks {
 export interface PeakBudgets {
   /** Chunk times kept before the token peak needs a replay pass (default 1,048,576). */
   tokens?: number;
-  /** Request spans kept before the concurrency peak needs windowed replay passes (default 524,288). */
+  /** Request spans kept before the concurrency peak needs windowed replay passes (default 1,048,576). */
   requests?: number;
 }
 
@@ -164,7 +164,8 @@ export class PeakTracker {
     }
     let maxTokens = 0;
     for (let s = 0; s < buckets!.length; s++) if (buckets![s]! > maxTokens) maxTokens = buckets![s]!;
-    const maxConcurrent = this.starts ? sweep(this.starts.slice(0, this.spanCount), this.ends!.slice(0, this.spanCount), 0) : this.windowedPeak;
+    // Sorted in place (views, not copies): the buffers are only ever read as a set.
+    const maxConcurrent = this.starts ? sweep(this.starts.subarray(0, this.spanCount), this.ends!.subarray(0, this.spanCount), 0) : this.windowedPeak;
     return { max_output_tokens_per_s: maxTokens, max_concurrent_requests: maxConcurrent };
   }
 
