@@ -112,6 +112,24 @@ describe('Http1Pool', () => {
     await p.close();
   });
 
+  it('keeps interleaved byte-by-byte replies on several connections apart (they share one read buffer)', async () => {
+    // Each reply's head and chunk-size lines are split at every byte, and the three connections'
+    // reads alternate: every carried fragment must survive the other connections' reads.
+    const bodyOf = (n: number) => [`data: {"reply":${n},"text":"${String(n).repeat(40)}é"}\n\n`, 'data: [DONE]\n\n'];
+    const raw = await rawServer((socket, request) => {
+      const n = Number(/"n":(\d+)/.exec(request)?.[1]);
+      dribble(socket, `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n${chunked(bodyOf(n))}`);
+    });
+    const p = pool(raw.url, { connections: 3 });
+    const outs = await Promise.all([0, 1, 2].map((n) => send(p, JSON.stringify({ n }))));
+    expect(raw.maxOpen).toBe(3);
+    outs.forEach((out, n) => {
+      expect(out.error).toBeUndefined();
+      expect(out.body).toBe(bodyOf(n).join(''));
+    });
+    await p.close();
+  });
+
   it('reuses a kept-alive connection and reads content-length bodies', async () => {
     const raw = await rawServer((socket, _req, n) => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nreq${n}!`));
     const p = pool(raw.url);
