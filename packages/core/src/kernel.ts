@@ -46,7 +46,7 @@ interface UsedPlugin {
 }
 
 /** Event-loop utilisation over the generate phase from which the summary warns that the client was busy. */
-const BUSY_EVENT_LOOP = 0.9;
+export const BUSY_EVENT_LOOP = 0.9;
 
 /**
  * The microkernel: validates and registers plugins, then runs the lifecycle

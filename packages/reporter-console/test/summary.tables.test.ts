@@ -53,7 +53,7 @@ describe('summary tables', () => {
     expect(text).toContain('system (sampled every 1000 ms during generation)');
     expect(text).toMatch(/│ engine server \(pid 4242\) │ +97\.5 │ +101\.2 │ +210\.4 │ +230\.9 │/);
     expect(text).toMatch(/│ yardstick \(pid 4141\) +│ +12\.5 │/);
-    expect(text).toContain('yardstick event loop busy: 25.0% mean, 50.0% peak');
+    expect(text).toContain('yardstick event loop busy: 25.0% mean, 50.0% peak (under 90%: the client kept up)');
   });
 
   it('compares benchmarks with performance side by side (sweeps)', () => {

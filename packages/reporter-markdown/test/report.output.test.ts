@@ -39,7 +39,7 @@ describe('reporter-markdown', () => {
     expect(md).toContain('Goodput counts requests meeting every SLO: ttft ≤ 200 ms, tpot ≤ 50 ms.');
     expect(md).toContain('Token counts: 1 of 4 requests differ between server usage and the tokenizer count');
     expect(md).toMatch(/## System\n\nSampled every 1000 ms during generation \(90 samples\)\./);
-    expect(md).toContain("Yardstick's event loop was busy 25.0% of the time (peak interval 50.0%)");
+    expect(md).toContain("Yardstick's event loop was busy 25.0% of the time (peak interval 50.0%): under 90%, the client kept up.");
     expect(md).toMatch(/\| engine server \(pid 4242\) \| +97\.5 \| +101\.2 \| +210\.4 \| +230\.9 \|/);
   });
 
