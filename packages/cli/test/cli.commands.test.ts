@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sloOverrides } from '../src/slo-flag.js';
+import { sloFlags, sloOverrides } from '../src/slo-flag.js';
 import { yardstick } from './helpers.js';
 
 describe('yardstick CLI basics', () => {
@@ -67,6 +67,17 @@ describe('yardstick CLI basics', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--slo "ttft=soon"');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--goodput: vLLM bench serve's own flag, one pair per argument; not together with --slo", async () => {
+    expect(sloFlags({ goodput: ['ttft:200', 'tpot:20'] })).toEqual(['slo.ttft=200', 'slo.tpot=20']);
+    expect(sloFlags({ slo: 'e2el=900' })).toEqual(['slo.e2el=900']);
+    expect(sloFlags({})).toEqual([]);
+    expect(() => sloFlags({ slo: 'ttft=1', goodput: ['tpot:2'] })).toThrow('--slo and --goodput set the same objectives');
+    // Both words reach the flag (a variadic option), and the error names --goodput.
+    const r = await yardstick(['run', '--goodput', 'ttft:200', 'tpot:soon']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--goodput "ttft:200 tpot:soon": tpot must be a non-negative number of milliseconds');
   });
 
   it('run: an unknown CLI flag is a usage error (exit 2)', async () => {

@@ -7,7 +7,7 @@ import { runMatrix } from '../matrix-run.js';
 import { prepareRun } from '../prepare.js';
 import { renderError } from '../render-error.js';
 import { readRunState } from '../run-state.js';
-import { sloOverrides } from '../slo-flag.js';
+import { sloFlags } from '../slo-flag.js';
 
 export interface RunFlags {
   config?: string;
@@ -17,6 +17,7 @@ export interface RunFlags {
   quiet?: boolean;
   logLevel?: string;
   slo?: string;
+  goodput?: string[];
 }
 
 /** Exit code for a finished run: 0 done, 2 when a user error (dataset, config) ended it, else 1. */
@@ -35,6 +36,7 @@ const register: CommandModule = (program, ctx) => {
     .option('-s, --set <key=value>', 'override a config value, e.g. engine-llamacpp.model=./m.gguf (repeatable)', collect, [])
     .option('-r, --resume <runDir>', 'continue an interrupted run in RUN_DIR, skipping finished samples')
     .option('--slo <objectives>', 'goodput SLOs in ms, e.g. ttft=200,tpot=20,e2el=2000 (vLLM --goodput pairs like ttft:200 work too); sets config `slo`')
+    .option('--goodput <pairs...>', "vLLM bench serve's form of --slo: --goodput ttft:200 tpot:20")
     .option('-q, --quiet', 'no log output on the terminal (the log file still gets everything)')
     .option('--log-level <level>', 'terminal log level (fatal|error|warn|info|debug|trace)')
     .action(async (flags: RunFlags) => {
@@ -42,7 +44,7 @@ const register: CommandModule = (program, ctx) => {
       let outDir: string;
       let runId: string;
       let startedAt: string | undefined;
-      const sets = [...(flags.set ?? []), ...sloOverrides(flags.slo)];
+      const sets = [...(flags.set ?? []), ...sloFlags(flags)];
       if (flags.resume) {
         outDir = resolve(flags.resume);
         const state = await readRunState(outDir);
