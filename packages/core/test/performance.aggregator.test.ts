@@ -242,5 +242,18 @@ describe('toVllmBenchJson', () => {
     });
     for (const key of ['duration', 'request_throughput', 'output_throughput', 'total_token_throughput']) expect(typeof json[key]).toBe('number');
     expect(toVllmBenchJson(agg.summarize(), { model: 'm' }).request_rate).toBe('inf');
+    expect(json.mean_client_queue_time_ms).toBeUndefined();
+  });
+
+  it('adds vLLM client queue time fields when requests queued for a concurrency slot', () => {
+    const agg = new PerformanceAggregator();
+    for (const queueMs of [0, 10, 20, 30]) {
+      const r = trace(0, 50, 20, 3);
+      agg.add({ ...r, timing: { ...r.timing, lagMs: 0, queueMs } });
+    }
+    const json = toVllmBenchJson(agg.summarize(), { model: 'm', requestRate: 10, maxConcurrency: 2 });
+    expect(json).toMatchObject({ mean_client_queue_time_ms: 15, median_client_queue_time_ms: 15 });
+    expect(json.p99_client_queue_time_ms).toBeCloseTo(29.7, 12); // numpy.percentile([0, 10, 20, 30], 99)
+    expect(json.std_client_queue_time_ms).toBeCloseTo(Math.sqrt(125), 12);
   });
 });

@@ -60,6 +60,8 @@ export function toVllmBenchJson(summary: PerformanceSummary, meta: VllmBenchMeta
     ['itl', summary.itl_ms],
     ['e2el', summary.e2el_ms],
   ];
+  // vLLM's client queue time (requests waiting for a slot under --max-concurrency), when measured.
+  if (summary.client_queue_ms) metrics.push(['client_queue_time', summary.client_queue_ms]);
   for (const [name, d] of metrics) {
     out[`mean_${name}_ms`] = d.mean;
     out[`median_${name}_ms`] = d.median;
