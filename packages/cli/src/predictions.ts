@@ -1,4 +1,4 @@
-import { ERROR_CODES, YardstickError, definePlugin, STAGE, CORE_VERSION, type GenerateResult, type Plugin, type ToolCall } from '@yardstick/core';
+import { ERROR_CODES, YardstickError, definePlugin, requestsOf, STAGE, CORE_VERSION, type GenerateResult, type Plugin, type ToolCall } from '@yardstick/core';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -46,7 +46,7 @@ export async function readPredictions(file: string, benchmark: string): Promise<
     if (record.sample && record.result) {
       // A run's samples.jsonl: keep only this benchmark's records (sweep phases share the prefix).
       if (typeof record.benchmark === 'string' && record.benchmark !== benchmark && !record.benchmark.startsWith(`${benchmark}[`)) continue;
-      const results = record.turns ?? record.attempts ?? [record.result];
+      const results = requestsOf({ result: record.result, turns: record.turns, attempts: record.attempts });
       out.set(String(record.sample.id), { outputs: results.map((r) => ({ text: r.text ?? '', toolCalls: r.toolCalls })) });
       continue;
     }

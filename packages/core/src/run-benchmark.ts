@@ -1,3 +1,4 @@
+import { requestsOf } from './record-requests.js';
 import type { BenchmarkSource, RunContext, RunEventMap } from './context.js';
 import type { LoadProfile } from './config/schema.js';
 import type { Engine, MetricsScrape } from './engine.js';
@@ -320,7 +321,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     }
     if (lagMs !== undefined) result.timing.lagMs = lagMs;
     if (queueMs !== undefined) result.timing.queueMs = queueMs;
-    if (run.signal.aborted && (turns ?? attempts ?? [result]).some(isAbort)) return; // redone on resume
+    if (run.signal.aborted && requestsOf({ result, turns, attempts }).some(isAbort)) return; // redone on resume
 
     const record = { benchmark: name, sample, result } as SampleRecord;
     if (turns) record.turns = turns;

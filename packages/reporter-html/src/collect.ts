@@ -1,4 +1,4 @@
-import type { ResultsStore, RunSummary, SampleRecord } from '@yardstick/core';
+import { requestsOf, type ResultsStore, type RunSummary, type SampleRecord } from '@yardstick/core';
 
 /** Timing series charted as histograms. */
 export const SERIES = ['ttft_ms', 'tpot_ms', 'itl_ms', 'e2el_ms'] as const;
@@ -85,7 +85,8 @@ export async function collect(summary: RunSummary, store: ResultsStore, options:
   for await (const record of store.read()) {
     total++;
     const { result } = record;
-    const attempts = record.attempts ?? record.turns ?? [result];
+    // A record has turns or attempts, never both: the order of the two does not matter here.
+    const attempts = requestsOf(record);
     let s = series.get(record.benchmark);
     if (!s) {
       s = { ttft_ms: new Reservoir(options.reservoir), tpot_ms: new Reservoir(options.reservoir), itl_ms: new Reservoir(options.reservoir), e2el_ms: new Reservoir(options.reservoir) };
