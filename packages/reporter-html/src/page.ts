@@ -1,4 +1,4 @@
-import { BUSY_EVENT_LOOP, DISTRIBUTION_ROWS, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type MetricAggregate, type PerformanceSummary, type RunSummary } from '@yardstick/core';
+import { DISTRIBUTION_ROWS, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type MetricAggregate, type PerformanceSummary, type RunSummary } from '@yardstick/core';
 import type { SampleRow } from './collect.js';
 import type { Histogram } from './histogram.js';
 
@@ -221,7 +221,7 @@ function systemSection(sys: NonNullable<RunSummary['system']>): string {
   }
   let html = table(['process', 'CPU % mean', 'CPU % peak', 'RSS MB mean', 'RSS MB peak'], rows);
   const elu = sys.yardstick.event_loop_utilization;
-  if (elu) html += `<p class="hint">Yardstick's event loop was busy ${num(elu.mean * 100, 1)}% of the time (peak interval ${num(elu.peak * 100, 1)}%): ${elu.mean >= BUSY_EVENT_LOOP ? 'at ≥ 90% the client itself was the limit' : 'under 90%, the client kept up'}.</p>`;
+  if (elu) html += `<p class="hint">Yardstick's event loop was busy ${num(elu.mean * 100, 1)}% of the time (peak interval ${num(elu.peak * 100, 1)}%): ${eventLoopVerdict(elu.mean)}.</p>`;
   if (sys.gpu?.length) {
     html += table(
       ['GPU', 'memory MB mean', 'memory MB peak', 'total MB', 'util % mean', 'util % peak'],

@@ -1,4 +1,4 @@
-import { BUSY_EVENT_LOOP, DISTRIBUTION_ROWS, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type PerformanceSummary, type RunSummary } from '@yardstick/core';
+import { DISTRIBUTION_ROWS, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type PerformanceSummary, type RunSummary } from '@yardstick/core';
 import { cell, code, fenced, head, metric, num, table, tail } from './format.js';
 import { promptText, type Gallery, type GalleryEntry } from './gallery.js';
 
@@ -89,7 +89,7 @@ function system(sys: NonNullable<RunSummary['system']>): string[] {
   }
   const out = ['## System', '', `Sampled every ${sys.interval_ms} ms during generation (${sys.samples} samples).`, '', table(['process', 'CPU % mean', 'CPU % peak', 'RSS MB mean', 'RSS MB peak'], rows)];
   const elu = sys.yardstick.event_loop_utilization;
-  if (elu) out.push('', `Yardstick's event loop was busy ${num(elu.mean * 100, 1)}% of the time (peak interval ${num(elu.peak * 100, 1)}%): ${elu.mean >= BUSY_EVENT_LOOP ? 'at ≥ 90% the client itself was the limit' : 'under 90%, the client kept up'}.`);
+  if (elu) out.push('', `Yardstick's event loop was busy ${num(elu.mean * 100, 1)}% of the time (peak interval ${num(elu.peak * 100, 1)}%): ${eventLoopVerdict(elu.mean)}.`);
   if (sys.gpu?.length) {
     out.push(
       '',

@@ -1,3 +1,4 @@
+import { BUSY_EVENT_LOOP } from '../kernel.js';
 import type { PerformanceSummary } from '../types.js';
 
 /**
@@ -28,3 +29,12 @@ export const DISTRIBUTION_ROWS: readonly (readonly [keyof PerformanceSummary, st
   ['client_lag_ms', 'client lag (ms)'],
   ['client_queue_ms', 'client queue (ms)'],
 ];
+
+/**
+ * Which side of the kernel's busy threshold a run's event-loop share fell on, in the words the
+ * markdown and html reports print after the figures.
+ */
+export function eventLoopVerdict(mean: number): string {
+  const threshold = `${Math.round(BUSY_EVENT_LOOP * 100)}%`;
+  return mean >= BUSY_EVENT_LOOP ? `at ≥ ${threshold} the client itself was the limit` : `under ${threshold}, the client kept up`;
+}
