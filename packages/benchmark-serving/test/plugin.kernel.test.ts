@@ -31,6 +31,8 @@ describe('benchmark-serving in the kernel', () => {
     const { summary } = await run();
     expect(Object.keys(summary.benchmarks)).toEqual([1, 2, 4, 8, 16].map((c) => `serving[concurrency=${c}]`));
     for (const b of Object.values(summary.benchmarks)) expect(b.performance?.completed).toBe(4);
+    // Each step records the load it ran under (the vLLM export's max_concurrency reads it).
+    expect(Object.values(summary.benchmarks).map((b) => b.load)).toEqual([1, 2, 4, 8, 16].map((c) => ({ concurrency: c })));
   });
 
   it('context-sweep: input lengths capped at the context window, each step its own benchmark', async () => {
@@ -54,7 +56,16 @@ describe('benchmark-serving in the kernel', () => {
     const perf = summary.benchmarks.serving!.performance!;
     expect(perf.completed).toBe(25);
     expect(perf.client_lag_ms).toBeDefined();
+    // The plugin's own load, not the root config's (whose closed-loop concurrency does not apply).
+    expect(summary.benchmarks.serving!.load).toEqual({ rate: 500, arrival: 'gamma', burstiness: 0.5, num_requests: 25 });
     for (const r of e.requests) expect(r.params.maxTokens).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rate sweep: each step records its own rate and the cap', async () => {
+    const { run } = await createTestKernel({ engine: engine(), plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 3, load: { sweep: { rate: [200, 400] }, concurrency: 3, numRequests: 6 } }]] });
+    const { summary } = await run();
+    expect(Object.keys(summary.benchmarks)).toEqual(['serving[rate=200]', 'serving[rate=400]']);
+    expect(summary.benchmarks['serving[rate=400]']!.load).toEqual({ rate: 400, arrival: 'poisson', burstiness: 1, concurrency: 3, num_requests: 6 });
   });
 
   it('open-loop rate over a concurrency cap the server cannot serve: queue time, not client lag', async () => {

@@ -12,7 +12,7 @@ import { installInterceptors } from './interceptors.js';
 import type { Logger } from './logger.js';
 import { createModelFamilyRegistry } from './model.js';
 import type { Cradle, Plugin } from './plugin.js';
-import { runBenchmark, sendWarmup } from './run-benchmark.js';
+import { runBenchmark, sendWarmup, type PhaseOutcome } from './run-benchmark.js';
 import { JournalStore, type ResultsStore } from './store.js';
 import { summarizeStore } from './summarize.js';
 import { SystemSampler, type SystemSummary } from './system/sampler.js';
@@ -183,7 +183,7 @@ export class Kernel {
     let engineStarted = false;
     let system: SystemSummary | undefined;
     let fingerprint: RunFingerprint | undefined;
-    const benchmarkServerMetrics: Record<string, Record<string, unknown>> = {};
+    const phaseOutcomes: Record<string, PhaseOutcome> = {};
     try {
       for (const { plugin, options } of this.used) {
         const ctx = { options, logger: logger.child({ plugin: plugin.name }), config: config as unknown as Record<string, unknown> };
@@ -209,8 +209,7 @@ export class Kernel {
       try {
         for (const source of sources) {
           if (abort.signal.aborted) break;
-          const metrics = await runBenchmark({ source, run, hooks: this.hooks, filter: runOptions.sampleFilter, fail: failRun, emit: (e, p) => emitter.emit(e, p), listening: (e) => emitter.listenerCount(e) > 0, engine });
-          Object.assign(benchmarkServerMetrics, metrics);
+          await runBenchmark({ source, run, hooks: this.hooks, filter: runOptions.sampleFilter, fail: failRun, emit: (e, p) => emitter.emit(e, p), listening: (e) => emitter.listenerCount(e) > 0, engine, outcomes: phaseOutcomes });
         }
       } finally {
         system = await sampler?.stop();
@@ -253,7 +252,14 @@ export class Kernel {
     try {
       const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name) });
       summary.benchmarks = totals.benchmarks;
-      for (const [name, m] of Object.entries(benchmarkServerMetrics)) if (summary.benchmarks[name]) summary.benchmarks[name]!.serverMetrics = m;
+      const benchmarkServerMetrics: Record<string, Record<string, unknown>> = {};
+      for (const [name, outcome] of Object.entries(phaseOutcomes)) {
+        const b = summary.benchmarks[name];
+        if (outcome.serverMetrics) benchmarkServerMetrics[name] = outcome.serverMetrics;
+        if (!b) continue;
+        b.load = outcome.load;
+        if (outcome.serverMetrics) b.serverMetrics = outcome.serverMetrics;
+      }
       if (totals.performance) summary.performance = totals.performance;
       warnings.push(...totals.warnings);
       const names = Object.keys(benchmarkServerMetrics);

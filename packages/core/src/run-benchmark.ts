@@ -6,7 +6,7 @@ import { ERROR_CODES, YardstickError, describeError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
 import type { ModelFamily } from './model.js';
 import { dispatch } from './schedule/dispatch.js';
-import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
+import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, PhaseLoad, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
 
 export interface BenchmarkRunInput {
   source: BenchmarkSource;
@@ -19,6 +19,8 @@ export interface BenchmarkRunInput {
   emit: <K extends keyof RunEventMap>(event: K, payload: RunEventMap[K]) => void;
   /** Whether anyone listens to an event (per-request payloads are only built for listeners). */
   listening?: (event: keyof RunEventMap) => boolean;
+  /** Filled phase by phase as phases start (kept when a later phase throws); also returned. */
+  outcomes?: Record<string, PhaseOutcome>;
 }
 
 interface Phase {
@@ -87,20 +89,43 @@ const END = Symbol('end');
 /** Request errors that mean the engine itself is gone, not that one reply was bad. */
 const ENGINE_GONE = new Set(['YS_ENGINE_CONNECT_REFUSED', 'YS_ENGINE_STREAM_CLOSED']);
 
-/** Runs every phase of one benchmark; returns server metrics per phase name. */
-export async function runBenchmark(input: BenchmarkRunInput): Promise<Record<string, Record<string, unknown>>> {
+/** What the kernel keeps of a phase beside its records. */
+export interface PhaseOutcome {
+  load: PhaseLoad;
+  /** Server metrics diffed over the phase (engines with /metrics). */
+  serverMetrics?: Record<string, unknown>;
+}
+
+/** A phase's load as the dispatcher applies it (see dispatch: closed loop runs at least one worker). */
+export function phaseLoad(load: Phase['load']): PhaseLoad {
+  const out: PhaseLoad = {};
+  if (load.rate !== undefined) {
+    out.rate = load.rate;
+    out.arrival = load.arrival ?? 'poisson';
+    out.burstiness = load.burstiness ?? 1;
+    if (load.concurrency !== undefined) out.concurrency = load.concurrency;
+  } else out.concurrency = Math.max(1, load.concurrency ?? 1);
+  if (load.duration !== undefined) out.duration_s = load.duration;
+  if (load.numRequests !== undefined) out.num_requests = load.numRequests;
+  return out;
+}
+
+/** Runs every phase of one benchmark; returns each phase's load and server metrics by phase name. */
+export async function runBenchmark(input: BenchmarkRunInput): Promise<Record<string, PhaseOutcome>> {
   const { source, run, hooks, engine } = input;
   if (run.mode === 'run' && !engine && hooks.generate.taps.length === 0) {
     throw new YardstickError(ERROR_CODES.NO_ENGINE, 'No engine is configured.', { hint: 'Add an engine plugin, e.g. `engine-llamacpp: { model: ./model.gguf }`.' });
   }
   const family = resolveFamily(run, engine);
-  const serverMetrics: Record<string, Record<string, unknown>> = {};
+  const outcomes = input.outcomes ?? {};
   for (const phase of phasesOf(source, run)) {
     if (run.signal.aborted) break;
+    // Recorded before the phase runs: an interrupted phase's records still say what load they ran under.
+    const outcome: PhaseOutcome = (outcomes[phase.name] = { load: phaseLoad(phase.load) });
     const metrics = await runPhase(input, phase, family);
-    if (metrics) serverMetrics[phase.name] = metrics;
+    if (metrics) outcome.serverMetrics = metrics;
   }
-  return serverMetrics;
+  return outcomes;
 }
 
 async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFamily | undefined): Promise<Record<string, unknown> | undefined> {

@@ -189,6 +189,27 @@ export interface BenchmarkSummary {
   performance?: PerformanceSummary;
   /** Server-side metrics diffed over this benchmark (engines with /metrics). */
   serverMetrics?: Record<string, unknown>;
+  /** The load this benchmark (or sweep step) ran under, as the kernel applied it. */
+  load?: PhaseLoad;
+}
+
+/**
+ * The load of one benchmark phase after root, plugin and sweep settings are merged: what the
+ * vLLM export writes as `request_rate`, `burstiness` and `max_concurrency`.
+ */
+export interface PhaseLoad {
+  /** Open-loop arrivals per second; absent for a closed loop (vLLM's `--request-rate inf`). */
+  rate?: number;
+  /** Inter-arrival distribution of an open loop. */
+  arrival?: 'constant' | 'poisson' | 'gamma';
+  /** Gamma shape factor of an open loop (1 = Poisson). */
+  burstiness?: number;
+  /** Closed-loop workers, or an open loop's cap on requests in flight (vLLM `--max-concurrency`); absent: no cap. */
+  concurrency?: number;
+  /** Dispatching stopped after this many seconds. */
+  duration_s?: number;
+  /** Requests asked for (cycling through the samples). */
+  num_requests?: number;
 }
 
 /** Serving metrics with vLLM `bench serve` definitions; times in ms, throughputs per second of wall time. */

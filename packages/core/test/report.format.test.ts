@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DISTRIBUTION_ROWS, formatDuration } from '../src/index.js';
+import { describeLoad, DISTRIBUTION_ROWS, formatDuration } from '../src/index.js';
 
 describe('report formatting', () => {
   it('formats durations from milliseconds to hours', () => {
@@ -13,5 +13,14 @@ describe('report formatting', () => {
 
   it('lists the performance distributions in report order', () => {
     expect(DISTRIBUTION_ROWS.map(([k]) => k)).toEqual(['ttft_ms', 'tpot_ms', 'itl_ms', 'e2el_ms', 'decode_tokens_per_s', 'output_tokens', 'client_lag_ms', 'client_queue_ms']);
+  });
+});
+
+describe('describeLoad', () => {
+  it('names the loop, the arrivals, the cap and the limits', () => {
+    expect(describeLoad({ concurrency: 8, num_requests: 100 })).toBe('closed loop, 8 in flight, 100 requests');
+    expect(describeLoad({ rate: 20, arrival: 'poisson', burstiness: 1, concurrency: 64 })).toBe('Poisson arrivals at 20 req/s, at most 64 in flight');
+    expect(describeLoad({ rate: 4, arrival: 'gamma', burstiness: 0.5, duration_s: 30, num_requests: 1000 })).toBe('gamma arrivals (burstiness 0.5) at 4 req/s, for 30 s, up to 1000 requests');
+    expect(describeLoad({ rate: 2.5, arrival: 'constant' })).toBe('constant arrivals at 2.5 req/s');
   });
 });

@@ -1,4 +1,4 @@
-import type { Distribution, PerformanceSummary } from '@yardstick/core';
+import type { Distribution, PerformanceSummary, PhaseLoad } from '@yardstick/core';
 import { fmtNum } from './format.js';
 
 const WIDTH = 50;
@@ -35,12 +35,16 @@ function distRows(d: Distribution | undefined, short: string, unit: string, perc
  * numbers can be compared line by line; plus what vLLM does not print: goodput under SLOs when
  * set, failure reasons, per-request decode speed and the client's own lag.
  */
-export function renderServing(perf: PerformanceSummary, options: { title?: string; percentiles: readonly number[] }): string {
+export function renderServing(perf: PerformanceSummary, options: { title?: string; percentiles: readonly number[]; load?: PhaseLoad }): string {
   const lines: string[] = [];
   lines.push(rule(options.title ? ` ${options.title} ` : ' Serving Benchmark Result ', '='));
   lines.push(row('Successful requests:', fmtNum(perf.completed, 0)));
   lines.push(row('Failed requests:', fmtNum(perf.failed, 0)));
   for (const [code, count] of Object.entries(perf.errors ?? {})) lines.push(row(`  ${code}:`, fmtNum(count, 0)));
+  // vLLM prints these two only when set: a cap on requests in flight, and a finite request rate.
+  const load = options.load;
+  if (load?.concurrency !== undefined) lines.push(row('Maximum request concurrency:', String(load.concurrency)));
+  if (load?.rate !== undefined) lines.push(row('Request rate configured (RPS):', fmtNum(load.rate, 2)));
   lines.push(row('Benchmark duration (s):', fmtNum(perf.duration_s, 2)));
   lines.push(row('Total input tokens:', fmtNum(perf.total_input_tokens, 0)));
   lines.push(row('Total generated tokens:', fmtNum(perf.total_output_tokens, 0)));

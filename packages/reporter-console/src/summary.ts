@@ -147,7 +147,7 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
     if (metrics) out.push(metrics);
     const cats = categoriesTable(b, c);
     if (cats) out.push(c.dim('by category (mean ±95% CI half-width)'), cats);
-    if (b.performance) out.push('', renderServing(b.performance, { percentiles: options.percentiles, title: `Serving Benchmark Result: ${name}` }));
+    if (b.performance) out.push('', renderServing(b.performance, { percentiles: options.percentiles, title: `Serving Benchmark Result: ${name}`, load: b.load }));
     if (b.serverMetrics && Object.keys(b.serverMetrics).length > 0) out.push(serverTable(b.serverMetrics, 'server metrics', c));
     if (!metrics && !b.performance) out.push(c.dim('(no metrics)'));
   }

@@ -88,6 +88,16 @@ describe('summary tables', () => {
     expect(block.split('\n').at(-1)).toBe('='.repeat(50));
   });
 
+  it('prints the configured concurrency cap and request rate as vLLM does, only when set', () => {
+    const perf = makePerformance();
+    const open = renderServing(perf, { percentiles: [99], load: { rate: 20, arrival: 'poisson', burstiness: 1, concurrency: 64 } });
+    expect(open).toContain('Failed requests:                         0\nMaximum request concurrency:             64\nRequest rate configured (RPS):           20.00\nBenchmark duration (s):');
+    const closed = renderServing(perf, { percentiles: [99], load: { concurrency: 8 } });
+    expect(closed).toContain('Maximum request concurrency:             8\n');
+    expect(closed).not.toContain('Request rate configured');
+    expect(renderServing(perf, { percentiles: [99], load: { rate: 5 } })).not.toContain('Maximum request concurrency');
+  });
+
   it('prints client queue time under a concurrency cap with vLLM\'s heading', () => {
     const perf = makePerformance();
     expect(renderServing(perf, { percentiles: [99] })).not.toContain('Client-side Queueing');

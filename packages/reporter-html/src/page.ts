@@ -1,4 +1,4 @@
-import { DISTRIBUTION_ROWS, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type MetricAggregate, type PerformanceSummary, type RunSummary } from '@yardstick/core';
+import { DISTRIBUTION_ROWS, describeLoad, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type MetricAggregate, type PerformanceSummary, type PhaseLoad, type RunSummary } from '@yardstick/core';
 import type { SampleRow } from './collect.js';
 import type { Histogram } from './histogram.js';
 
@@ -179,10 +179,11 @@ function benchmarkQuality(name: string, b: BenchmarkSummary, index: number): str
   return `<div class="bench">${parts.join('')}</div>`;
 }
 
-function performanceTable(label: string, p: PerformanceSummary): string {
+function performanceTable(label: string, p: PerformanceSummary, load?: PhaseLoad): string {
   const through = table(
     ['', 'value'],
     [
+      ...(load ? [['load', esc(describeLoad(load))]] : []),
       ['successful / failed requests', `${num(p.completed, 0)} / ${p.failed > 0 ? `<span class="bad">${num(p.failed, 0)}</span>` : '0'}`],
       ...Object.entries(p.errors ?? {}).map(([code, n]) => [`&nbsp;&nbsp;${esc(code)}`, num(n, 0)]),
       ['duration (s)', num(p.duration_s)],
@@ -271,7 +272,7 @@ export function renderPage(input: PageInput): string {
   const benches = Object.entries(s.benchmarks);
   const quality = benches.map(([n, b], i) => benchmarkQuality(n, b, i)).filter(Boolean);
   const perfBenches = benches.filter(([, b]) => b.performance);
-  const perf = perfBenches.map(([n, b]) => performanceTable(n, b.performance!));
+  const perf = perfBenches.map(([n, b]) => performanceTable(n, b.performance!, b.load));
   if (s.performance && perfBenches.length !== 1) perf.push(performanceTable('whole run', s.performance));
   const server = benches.filter(([, b]) => b.serverMetrics).map(([n, b]) => serverMetrics(`${n}: server metrics`, b.serverMetrics!));
   if (s.serverMetrics && server.length === 0) server.push(serverMetrics('whole run: server metrics', s.serverMetrics));

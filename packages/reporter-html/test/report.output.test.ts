@@ -53,6 +53,7 @@ describe('reporter-html', () => {
   it('renders performance, server metrics and warnings as tables that read without JavaScript', async () => {
     const html = await build();
     expect(html).toContain('<td>request throughput (req/s)</td><td>12.35</td>');
+    expect(html).toContain('<td>load</td><td>closed loop, 4 in flight</td>');
     expect(html).toMatch(/<td>TTFT \(ms\)<\/td><td>41\.50<\/td><td>37\.35<\/td>/);
     expect(html).toContain('<td>prefix_cache_hit_rate</td><td>0.4200</td>');
     expect(html).toContain('<td>kv_cache_usage</td><td></td><td>0.0800</td><td>0.1300</td><td>0.0100</td>');

@@ -40,13 +40,16 @@ export async function writeVllmExports(summary: RunSummary, run: RunContext, toV
   const written: string[] = [];
   for (const [name, b] of Object.entries(summary.benchmarks)) {
     if (!b.performance) continue;
+    // The phase's own load (plugin options and sweep steps included) when the summary records it;
+    // summaries written before it existed fall back to the root config.
+    const phase = b.load;
     const json = toVllm(b.performance, {
       model: summary.engine?.model ?? 'unknown',
       backend: summary.engine?.name,
       label: config?.name ?? name,
-      requestRate: load.rate,
-      burstiness: load.burstiness,
-      maxConcurrency: load.concurrency ?? config?.concurrency,
+      requestRate: phase ? phase.rate : load.rate,
+      burstiness: phase ? phase.burstiness : load.burstiness,
+      maxConcurrency: phase ? phase.concurrency : (load.concurrency ?? config?.concurrency),
       percentiles: config?.percentiles,
       date: new Date(summary.startedAt),
     });

@@ -26,10 +26,11 @@ describe('reporter-json vLLM result export', () => {
     await store.close();
   });
 
-  it('passes run facts to the mapper and names files per benchmark', async () => {
+  it('passes run facts to the mapper and names files per benchmark (root load for summaries without a phase load)', async () => {
     const { run, outDir, store } = await makeRun([]);
     (run as { config: object }).config = { name: 'sweep', concurrency: 8, percentiles: [50, 99], load: { rate: 4, burstiness: 0.5 } };
     const summary = makeSummary();
+    delete summary.benchmarks.serving!.load;
     summary.benchmarks['serving@rate=4 req/s'] = summary.benchmarks.serving!;
     const seen: unknown[] = [];
     const files = await writeVllmExports(summary, run, (perf, meta) => {
@@ -47,6 +48,25 @@ describe('reporter-json vLLM result export', () => {
     await applyPlugin(plugin, hooks, { vllm: false });
     await hooks.report.promise(makeSummary(), run);
     expect((await readdir(outDir)).filter((f) => f.startsWith('vllm-bench.'))).toEqual([]);
+    await store.close();
+  });
+});
+
+describe('reporter-json vLLM export: each phase its own load', () => {
+  it.runIf(vllmMapper() !== undefined)('writes request_rate, burstiness and max_concurrency from the phase, not the root config', async () => {
+    const { run, outDir, store } = await makeRun([]);
+    (run as { config: object }).config = { concurrency: 1, percentiles: [99] };
+    const summary = makeSummary();
+    const base = summary.benchmarks.serving!;
+    summary.benchmarks = {
+      'serving[rate=4]': { ...base, load: { rate: 4, arrival: 'gamma', burstiness: 0.5 } },
+      'serving[concurrency=8]': { ...base, load: { concurrency: 8 } },
+    };
+    const files = await writeVllmExports(summary, run);
+    const [open, closed] = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Record<string, unknown>));
+    // vLLM: an uncapped open loop has max_concurrency null; a closed loop has request_rate "inf".
+    expect(open).toMatchObject({ request_rate: 4, burstiness: 0.5, max_concurrency: null });
+    expect(closed).toMatchObject({ request_rate: 'inf', burstiness: 1, max_concurrency: 8 });
     await store.close();
   });
 });

@@ -1,4 +1,4 @@
-import { DISTRIBUTION_ROWS, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type PerformanceSummary, type RunSummary } from '@yardstick/core';
+import { DISTRIBUTION_ROWS, describeLoad, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type PerformanceSummary, type PhaseLoad, type RunSummary } from '@yardstick/core';
 import { cell, code, fenced, head, metric, num, table, tail } from './format.js';
 import { promptText, type Gallery, type GalleryEntry } from './gallery.js';
 
@@ -45,7 +45,7 @@ function overview(s: RunSummary): string[] {
   return ['## Overview', '', table(['benchmark', 'n', 'failed', 'primary metric', 'mean', '95% CI', 'output tok/s'], rows, ['l', 'r', 'r', 'l', 'r', 'r', 'r'])];
 }
 
-export function performance(p: PerformanceSummary, level: string): string[] {
+export function performance(p: PerformanceSummary, level: string, load?: PhaseLoad): string[] {
   const out = [
     `${level} Performance`,
     '',
@@ -55,6 +55,7 @@ export function performance(p: PerformanceSummary, level: string): string[] {
         ['successful requests', p.completed],
         ['failed requests', p.failed],
         ...Object.entries(p.errors ?? {}).map(([code, n]) => [`  ${code}`, n]),
+        ...(load ? [['load', describeLoad(load)]] : []),
         ['duration (s)', num(p.duration_s, 2)],
         ['total input tokens', p.total_input_tokens],
         ['total generated tokens', p.total_output_tokens],
@@ -177,7 +178,7 @@ function benchmark(name: string, b: BenchmarkSummary, options: RenderOptions): s
       '',
     );
   }
-  if (b.performance) out.push(...performance(b.performance, '###'), '');
+  if (b.performance) out.push(...performance(b.performance, '###', b.load), '');
   if (b.serverMetrics) out.push(...serverMetrics(b.serverMetrics, '###'), '');
   out.push(...gallery(options.galleries.get(name), options.excerptChars));
   return out;

@@ -27,6 +27,7 @@ describe('reporter-markdown', () => {
     expect(md).toMatch(/\| gsm8k +\| +6 \| +1 \| exact_match_strict +\| 0\.5000 \| \[0\.0999, 0\.9001\] \| +– \|/);
     expect(md).toContain('## gsm8k\n\nn = 6 · failed = 1');
     expect(md).toMatch(/\| exact_match_flex +\| \*\*0\.6667\*\* \| \[0\.2895, 1\.0000\] \| 0\.1924 \| +6 \|/);
+    expect(md).toMatch(/\| load +\| closed loop, 4 in flight +\|/);
     expect(md).toMatch(/\| hard +\| +3 \| 0\.3333 \[0\.0000, 0\.8667\] \|/);
     expect(md).toMatch(/\| TTFT \(ms\) +\| 41\.50 \| +37\.35 \|/);
     expect(md).toMatch(/\| request goodput \(req\/s\) +\| +11\.00 \|/);

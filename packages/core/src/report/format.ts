@@ -1,5 +1,5 @@
 import { BUSY_EVENT_LOOP } from '../kernel.js';
-import type { PerformanceSummary } from '../types.js';
+import type { PerformanceSummary, PhaseLoad } from '../types.js';
 
 /**
  * A duration for people: 850 ms · 12.3 s · 4m 05s · 2h 03m. '–' for a missing or negative one
@@ -37,4 +37,22 @@ export const DISTRIBUTION_ROWS: readonly (readonly [keyof PerformanceSummary, st
 export function eventLoopVerdict(mean: number): string {
   const threshold = `${Math.round(BUSY_EVENT_LOOP * 100)}%`;
   return mean >= BUSY_EVENT_LOOP ? `at ≥ ${threshold} the client itself was the limit` : `under ${threshold}, the client kept up`;
+}
+
+/**
+ * A phase's load in one phrase for the markdown and html reports: `closed loop, 8 in flight`,
+ * `Poisson arrivals at 20 req/s, at most 64 in flight`, `gamma arrivals (burstiness 0.5) at 4 req/s`.
+ */
+export function describeLoad(load: PhaseLoad): string {
+  const parts: string[] = [];
+  if (load.rate === undefined) parts.push(`closed loop, ${load.concurrency ?? 1} in flight`);
+  else {
+    const arrival = load.arrival ?? 'poisson';
+    const shape = arrival === 'gamma' ? `gamma arrivals (burstiness ${load.burstiness ?? 1})` : arrival === 'poisson' ? 'Poisson arrivals' : 'constant arrivals';
+    parts.push(`${shape} at ${load.rate} req/s`);
+    if (load.concurrency !== undefined) parts.push(`at most ${load.concurrency} in flight`);
+  }
+  if (load.duration_s !== undefined) parts.push(`for ${load.duration_s} s`);
+  if (load.num_requests !== undefined) parts.push(`${load.duration_s !== undefined ? 'up to ' : ''}${load.num_requests} requests`);
+  return parts.join(', ');
 }

@@ -141,6 +141,7 @@ export function makeSummary(): RunSummary {
         aggregates: {},
         performance: makePerformance(),
         serverMetrics: serverMetrics(),
+        load: { concurrency: 4 },
       },
     },
     performance: makePerformance(),
