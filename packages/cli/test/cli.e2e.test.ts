@@ -31,7 +31,7 @@ describe('yardstick run, end to end on the real tiny model and real GSM8K rows',
   it('writes summary.json, samples.jsonl, the log and the reports', async () => {
     const { dir, config } = await tinyConfig({ limit: 3 });
     const out = join(dir, 'out');
-    const r = await yardstick(['run', '--config', config, '--out', out, '--set', 'concurrency=1', '--slo', 'ttft=60000,e2el=120000']);
+    const r = await yardstick(['run', '--config', config, '--out', out, '--set', 'concurrency=1', '--slo', 'ttft=60000,e2el=120000', '--save-detailed']);
     expect(r.exitCode, r.all).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     // --slo lands in the config and in goodput: generous objectives, so every request meets them.
@@ -54,6 +54,11 @@ describe('yardstick run, end to end on the real tiny model and real GSM8K rows',
     expect(existsSync(join(out, 'yardstick.log'))).toBe(true);
     expect(existsSync(join(out, 'report.md'))).toBe(true);
     expect(existsSync(join(out, 'samples.csv'))).toBe(true);
+    // --save-detailed: vLLM's per-request arrays beside the aggregates, one entry per request.
+    const vllm = JSON.parse(await readFile(join(out, 'vllm-bench.benchmark-gsm8k.json'), 'utf8'));
+    expect(vllm.completed).toBe(3);
+    expect(vllm.generated_texts).toEqual(samples.map((s) => (s.result as { text: string }).text));
+    expect(vllm.itls).toHaveLength(3);
   });
 
   it('--resume after kill -9 finishes the run: nothing done twice, nothing lost', async () => {

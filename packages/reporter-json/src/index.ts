@@ -6,11 +6,16 @@ import { writeVllmExports } from './vllm.js';
 
 export { stableClone, stableStringify, SUMMARY_KEY_ORDER, type KeyOrder } from './stable.js';
 export { writeVllmExports, vllmMapper } from './vllm.js';
+export { VllmDetailArrays } from './vllm-detailed.js';
 
 export const jsonReporterOptions = z.strictObject({
   file: z.string().default('summary.json').describe('Output file, relative to the run folder'),
   indent: z.number().int().min(0).max(8).default(2).describe('Spaces of indentation (0 = one line)'),
   vllm: z.boolean().default(true).describe('Also write vllm-bench.<benchmark>.json (vLLM bench serve result fields) for benchmarks with performance'),
+  vllmDetailed: z
+    .boolean()
+    .default(false)
+    .describe("Add vLLM's --save-detailed per-request arrays (input_lens, output_lens, ttfts, itls, start_times, generated_texts, errors) to those files"),
 });
 export type JsonReporterOptions = z.output<typeof jsonReporterOptions>;
 
@@ -35,7 +40,7 @@ const plugin = definePlugin({
       const file = await writeSummaryJson(summary, run.outDir, options);
       logger.debug({ file }, 'summary written');
       if (options.vllm) {
-        const files = await writeVllmExports(summary, run);
+        const files = await writeVllmExports(summary, run, undefined, { detailed: options.vllmDetailed });
         if (files.length > 0) logger.debug({ files }, 'vLLM-format results written');
       }
     });

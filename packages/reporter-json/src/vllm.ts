@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '@yardstick/core';
-import type { PerformanceSummary, RunContext, RunSummary } from '@yardstick/core';
+import { writeReportFile, type BenchmarkSummary, type PerformanceSummary, type RunContext, type RunSummary } from '@yardstick/core';
+import { VllmDetailArrays } from './vllm-detailed.js';
 
 export interface VllmMeta {
   model: string;
@@ -33,17 +34,29 @@ function safe(name: string): string {
  * One `vllm-bench.<benchmark>.json` per benchmark with performance, in vLLM `bench serve
  * --save-result` field names, so dashboards built on those files read Yardstick runs unchanged.
  */
-export async function writeVllmExports(summary: RunSummary, run: RunContext, toVllm: ToVllm | undefined = vllmMapper()): Promise<string[]> {
+export async function writeVllmExports(summary: RunSummary, run: RunContext, toVllm: ToVllm | undefined = vllmMapper(), options: { detailed?: boolean } = {}): Promise<string[]> {
   if (!toVllm) return [];
   const config = run.config as Partial<RunContext['config']> | undefined;
   const load = config?.load ?? {};
   const written: string[] = [];
-  for (const [name, b] of Object.entries(summary.benchmarks)) {
-    if (!b.performance) continue;
+  const withPerformance = Object.entries(summary.benchmarks).filter(([, b]) => b.performance);
+  let detail: VllmDetailArrays | undefined;
+  try {
+    if (options.detailed && withPerformance.length > 0) {
+      detail = await VllmDetailArrays.create(run.outDir);
+      await detail.collect(run.store.read(), new Set(withPerformance.map(([name]) => name)));
+    }
+    for (const [name, b] of withPerformance) await exportOne(name, b);
+  } finally {
+    await detail?.close();
+  }
+  return written;
+
+  async function exportOne(name: string, b: BenchmarkSummary): Promise<void> {
     // The phase's own load (plugin options and sweep steps included) when the summary records it;
     // summaries written before it existed fall back to the root config.
     const phase = b.load;
-    const json = toVllm(b.performance, {
+    const json = toVllm!(b.performance!, {
       model: summary.engine?.model ?? 'unknown',
       backend: summary.engine?.name,
       label: config?.name ?? name,
@@ -54,8 +67,8 @@ export async function writeVllmExports(summary: RunSummary, run: RunContext, toV
       date: new Date(summary.startedAt),
     });
     const file = join(run.outDir, `vllm-bench.${safe(name)}.json`);
-    await writeFile(file, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
+    if (detail) await writeReportFile(file, detail.assemble(name, json), 'reporter-json', { details: () => ({ benchmark: name }) });
+    else await writeFile(file, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
     written.push(file);
   }
-  return written;
 }

@@ -18,6 +18,7 @@ export interface RunFlags {
   logLevel?: string;
   slo?: string;
   goodput?: string[];
+  saveDetailed?: boolean;
 }
 
 /** Exit code for a finished run: 0 done, 2 when a user error (dataset, config) ended it, else 1. */
@@ -37,6 +38,7 @@ const register: CommandModule = (program, ctx) => {
     .option('-r, --resume <runDir>', 'continue an interrupted run in RUN_DIR, skipping finished samples')
     .option('--slo <objectives>', 'goodput SLOs in ms, e.g. ttft=200,tpot=20,e2el=2000 (vLLM --goodput pairs like ttft:200 work too); sets config `slo`')
     .option('--goodput <pairs...>', "vLLM bench serve's form of --slo: --goodput ttft:200 tpot:20")
+    .option('--save-detailed', "vLLM bench serve's flag: add the per-request arrays (ttfts, itls, generated_texts…) to vllm-bench.*.json; sets reporter-json.vllmDetailed")
     .option('-q, --quiet', 'no log output on the terminal (the log file still gets everything)')
     .option('--log-level <level>', 'terminal log level (fatal|error|warn|info|debug|trace)')
     .action(async (flags: RunFlags) => {
@@ -44,7 +46,7 @@ const register: CommandModule = (program, ctx) => {
       let outDir: string;
       let runId: string;
       let startedAt: string | undefined;
-      const sets = [...(flags.set ?? []), ...sloFlags(flags)];
+      const sets = [...(flags.set ?? []), ...sloFlags(flags), ...(flags.saveDetailed ? ['reporter-json.vllmDetailed=true'] : [])];
       if (flags.resume) {
         outDir = resolve(flags.resume);
         const state = await readRunState(outDir);

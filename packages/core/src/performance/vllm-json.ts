@@ -1,4 +1,4 @@
-import type { Distribution, PerformanceSummary } from '../types.js';
+import type { Distribution, GenerateResult, PerformanceSummary } from '../types.js';
 
 /** Run facts vLLM puts beside the metrics in its result JSON. */
 export interface VllmBenchMeta {
@@ -78,4 +78,37 @@ export function toVllmBenchJson(summary: PerformanceSummary, meta: VllmBenchMeta
 function formatDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+/**
+ * vLLM's `--save-detailed` per-request arrays, in the order vLLM writes them. Each holds one entry
+ * per request sent (failed ones included), all in the same request order.
+ */
+export const VLLM_DETAIL_FIELDS = ['input_lens', 'output_lens', 'ttfts', 'itls', 'start_times', 'generated_texts', 'errors'] as const;
+export type VllmDetailField = (typeof VLLM_DETAIL_FIELDS)[number];
+
+/** One request's entries of the `--save-detailed` arrays (times in seconds, as vLLM writes them). */
+export type VllmRequestDetail = { [K in VllmDetailField]: K extends 'itls' ? number[] : K extends 'generated_texts' | 'errors' ? string : number };
+
+/**
+ * A request as vLLM's `RequestFuncOutput` fields land in the detailed result: `input_lens` the
+ * prompt length the client asked for (`promptLen`, else the server's usage), `output_lens` the same
+ * count the aggregates use (usage, else content chunks; 0 when failed), `ttfts` and `itls` from the
+ * content-chunk times, `start_times` the send time (epoch seconds: vLLM's `perf_counter()` has no
+ * fixed origin, so only differences between entries carry meaning either way), `errors` '' on success.
+ */
+export function vllmRequestDetail(result: GenerateResult, promptLen?: number): VllmRequestDetail {
+  const t = result.timing;
+  const chunks = t.chunksMs;
+  const itls: number[] = [];
+  for (let i = 1; i < chunks.length; i++) itls.push((chunks[i]! - chunks[i - 1]!) / 1000);
+  return {
+    input_lens: promptLen ?? result.usage?.promptTokens ?? 0,
+    output_lens: result.error ? 0 : (result.usage?.completionTokens ?? chunks.length),
+    ttfts: (t.firstTokenMs ?? 0) / 1000,
+    itls,
+    start_times: t.sentAt / 1000,
+    generated_texts: result.text,
+    errors: result.error ? `${result.error.code}: ${result.error.message}` : '',
+  };
 }
