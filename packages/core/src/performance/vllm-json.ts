@@ -90,6 +90,9 @@ export type VllmDetailField = (typeof VLLM_DETAIL_FIELDS)[number];
 /** One request's entries of the `--save-detailed` arrays (times in seconds, as vLLM writes them). */
 export type VllmRequestDetail = { [K in VllmDetailField]: K extends 'itls' ? number[] : K extends 'generated_texts' | 'errors' ? string : number };
 
+/** ms → s at the client's µs resolution: a difference of two ms times carries float noise past it (2.928 ms, not 2.9279999…). */
+const msToS = (ms: number) => Math.round(ms * 1000) / 1e6;
+
 /**
  * A request as vLLM's `RequestFuncOutput` fields land in the detailed result: `input_lens` the
  * prompt length the client asked for (`promptLen`, else the server's usage), `output_lens` the same
@@ -101,11 +104,11 @@ export function vllmRequestDetail(result: GenerateResult, promptLen?: number): V
   const t = result.timing;
   const chunks = t.chunksMs;
   const itls: number[] = [];
-  for (let i = 1; i < chunks.length; i++) itls.push((chunks[i]! - chunks[i - 1]!) / 1000);
+  for (let i = 1; i < chunks.length; i++) itls.push(msToS(chunks[i]! - chunks[i - 1]!));
   return {
     input_lens: promptLen ?? result.usage?.promptTokens ?? 0,
     output_lens: result.error ? 0 : (result.usage?.completionTokens ?? chunks.length),
-    ttfts: (t.firstTokenMs ?? 0) / 1000,
+    ttfts: msToS(t.firstTokenMs ?? 0),
     itls,
     start_times: t.sentAt / 1000,
     generated_texts: result.text,
