@@ -61,6 +61,26 @@ describe('benchmark-serving in the kernel', () => {
     for (const r of e.requests) expect(r.params.maxTokens).toBeGreaterThanOrEqual(1);
   });
 
+  it('load.warmupSeconds: each step first runs at its own rate with requests kept out of records and metrics', async () => {
+    const e = engine();
+    const { run } = await createTestKernel({
+      engine: e,
+      plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 3, load: { sweep: { rate: [400, 800] }, arrival: 'constant', warmupSeconds: 0.05, numRequests: 6 } }]],
+    });
+    const { summary, records } = await run();
+    expect(records).toHaveLength(12);
+    const warm = e.requests.filter((r) => r.warmup && r.requestId.includes(':warmup#'));
+    // 50 ms at 400/s ≈ 20 and at 800/s ≈ 40 warm-up requests, none of them recorded or counted.
+    expect(warm.length).toBeGreaterThanOrEqual(40);
+    // Besides them the engine saw the 12 measured requests only (the test kernel sends no root warm-up).
+    expect(e.requests.length).toBe(12 + warm.length);
+    expect(records.every((r) => !r.result.timing.lagMs || r.result.timing.lagMs < 50)).toBe(true);
+    for (const [name, rate] of [['serving[rate=400]', 400], ['serving[rate=800]', 800]] as const) {
+      expect(summary.benchmarks[name]!.performance!.completed).toBe(6);
+      expect(summary.benchmarks[name]!.load).toMatchObject({ rate, warmup_s: 0.05, num_requests: 6 });
+    }
+  });
+
   it('rate sweep: each step records its own rate and the cap', async () => {
     const { run } = await createTestKernel({ engine: engine(), plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 3, load: { sweep: { rate: [200, 400] }, concurrency: 3, numRequests: 6 } }]] });
     const { summary } = await run();

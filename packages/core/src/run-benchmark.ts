@@ -5,7 +5,7 @@ import type { Engine, MetricsScrape } from './engine.js';
 import { ERROR_CODES, YardstickError, describeError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
 import type { ModelFamily } from './model.js';
-import { dispatch } from './schedule/dispatch.js';
+import { dispatch, type DispatchWarmup } from './schedule/dispatch.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, PhaseLoad, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
 
 export interface BenchmarkRunInput {
@@ -105,6 +105,7 @@ export function phaseLoad(load: Phase['load']): PhaseLoad {
     out.burstiness = load.burstiness ?? 1;
     if (load.concurrency !== undefined) out.concurrency = load.concurrency;
   } else out.concurrency = Math.max(1, load.concurrency ?? 1);
+  if (load.warmupSeconds) out.warmup_s = load.warmupSeconds;
   if (load.duration !== undefined) out.duration_s = load.duration;
   if (load.numRequests !== undefined) out.num_requests = load.numRequests;
   return out;
@@ -270,6 +271,15 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     }
   };
 
+  // Most samples carry no overrides: their parameters are the same object for the whole phase.
+  // Samples with overrides usually share them per row (cycled copies keep the same object): resolve once per object.
+  const paramsOf = (sample: Sample): GenerationParams => {
+    if (!sample.generation) return (baseParams ??= resolveParams(run, source, sample, family));
+    let cached = paramsByOverrides.get(sample.generation);
+    if (!cached) paramsByOverrides.set(sample.generation, (cached = resolveParams(run, source, sample, family)));
+    return cached;
+  };
+
   const send = async (request: GenerateRequest): Promise<GenerateResult> => {
     let result: GenerateResult | undefined;
     try {
@@ -301,15 +311,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   };
 
   const handle = async ({ sample, index }: { sample: Sample; index: number }, lagMs: number | undefined, queueMs?: number): Promise<void> => {
-    // Most samples carry no overrides: their parameters are the same object for the whole phase.
-    // Samples with overrides usually share them per row (cycled copies keep the same object): resolve once per object.
-    let params: GenerationParams;
-    if (!sample.generation) params = baseParams ??= resolveParams(run, source, sample, family);
-    else {
-      let cached = paramsByOverrides.get(sample.generation);
-      if (!cached) paramsByOverrides.set(sample.generation, (cached = resolveParams(run, source, sample, family)));
-      params = cached;
-    }
+    const params = paramsOf(sample);
     let result: GenerateResult;
     let turns: GenerateResult[] | undefined;
     let attempts: GenerateResult[] | undefined;
@@ -360,6 +362,38 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     while (pendingJobs > maxPending) await new Promise<void>((r) => backlogWaiters.push(r));
   };
 
+  /**
+   * The phase's warm-up (load.warmupSeconds): the samples again, cycled, each sent as one request
+   * at the phase's own load and then dropped: no record, no metric, no requestDone event.
+   */
+  function warmupOf(seconds: number | undefined): (DispatchWarmup<Item> & { items: Iterator<Item> | AsyncIterator<Item> }) | undefined {
+    if (!seconds) return undefined;
+    let n = 0;
+    const first = source.samples(run.signal);
+    const cycled = isSyncIterable(first) ? cycleSync(first) : cycleAsync(first);
+    const sendOne = async ({ sample }: Item): Promise<void> => {
+      const params = paramsOf(sample);
+      const messages = sample.messages ?? sample.turns?.[0]?.messages;
+      const body = sample.prompt !== undefined ? { kind: 'completion' as const, prompt: sample.prompt } : { kind: 'chat' as const, messages: stripTags(messages ?? []) };
+      await send({ ...body, requestId: `${name}:warmup#${n++}`, benchmark: name, sampleId: sample.id, tools: sample.tools, params, warmup: true });
+    };
+    return { ms: seconds * 1000, items: cycled, handle: sendOne };
+  }
+  function* cycleSync(first: Iterable<Sample>): Generator<Item> {
+    for (let samples: Iterable<Sample> | AsyncIterable<Sample> = first; isSyncIterable(samples); samples = source.samples(run.signal)) {
+      let any = false;
+      for (const sample of samples) if (!filter || filter(name, sample)) (any = true), yield { sample, index: -1 };
+      if (!any) return;
+    }
+  }
+  async function* cycleAsync(first: Iterable<Sample> | AsyncIterable<Sample>): AsyncGenerator<Item> {
+    for (let samples = first; ; samples = source.samples(run.signal)) {
+      let any = false;
+      for await (const sample of samples) if (!filter || filter(name, sample)) (any = true), yield { sample, index: -1 };
+      if (!any) return;
+    }
+  }
+
   /** Completes a sample's record and appends it (the caller counted the job in pendingJobs). */
   function storeRecord(record: SampleRecord, sample: Sample, index: number, card: ScoreCard): void {
     if (!recordPrompts) record.sample = promptless(sample);
@@ -376,6 +410,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     stored(promise, record);
   }
 
+  const warmup = warmupOf(phase.load.warmupSeconds);
   const probe = source.samples(run.signal);
   const iterator: Iterator<{ sample: Sample; index: number }> | AsyncIterator<{ sample: Sample; index: number }> = isSyncIterable(probe) ? syncItems(probe) : items(probe)[Symbol.asyncIterator]();
   try {
@@ -391,11 +426,13 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
         signal: run.signal,
       },
       handle,
+      warmup,
     );
   } finally {
     if (pendingJobs > 0) await new Promise<void>((r) => (allJobsDone = r));
     if (interval) clearInterval(interval);
     await iterator.return?.(undefined);
+    await warmup?.items.return?.(undefined);
   }
   // A failed journal write (the store rejects): surfaced once every other job has settled.
   if (jobError) throw jobError.error;

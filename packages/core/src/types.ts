@@ -206,7 +206,9 @@ export interface PhaseLoad {
   burstiness?: number;
   /** Closed-loop workers, or an open loop's cap on requests in flight (vLLM `--max-concurrency`); absent: no cap. */
   concurrency?: number;
-  /** Dispatching stopped after this many seconds. */
+  /** Seconds of warm-up at this load before measuring (requests not in any metric). */
+  warmup_s?: number;
+  /** Dispatching stopped after this many seconds (after the warm-up). */
   duration_s?: number;
   /** Requests asked for (cycling through the samples). */
   num_requests?: number;

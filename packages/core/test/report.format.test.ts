@@ -22,5 +22,6 @@ describe('describeLoad', () => {
     expect(describeLoad({ rate: 20, arrival: 'poisson', burstiness: 1, concurrency: 64 })).toBe('Poisson arrivals at 20 req/s, at most 64 in flight');
     expect(describeLoad({ rate: 4, arrival: 'gamma', burstiness: 0.5, duration_s: 30, num_requests: 1000 })).toBe('gamma arrivals (burstiness 0.5) at 4 req/s, for 30 s, up to 1000 requests');
     expect(describeLoad({ rate: 2.5, arrival: 'constant' })).toBe('constant arrivals at 2.5 req/s');
+    expect(describeLoad({ concurrency: 4, warmup_s: 2, duration_s: 10 })).toBe('closed loop, 4 in flight, after a 2 s warm-up at that load, for 10 s');
   });
 });

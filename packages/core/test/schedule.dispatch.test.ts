@@ -58,4 +58,60 @@ describe('dispatch', () => {
     expect(peak).toBe(4);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
+
+  it('open loop with a warm-up: the first ms go to the warm-up on the same schedule, then measuring starts without a gap', async () => {
+    // 500 req/s constant (one every 2 ms), 100 ms of warm-up, then 20 measured items.
+    const sends: { kind: 'warm' | 'measured'; at: number }[] = [];
+    const t0 = performance.now();
+    const warmItems = (function* () {
+      for (let i = 0; ; i++) yield -1 - i;
+    })();
+    const count = await dispatch(
+      items(20),
+      { rate: 500, arrival: 'constant', seed: 1, signal: new AbortController().signal },
+      async () => void sends.push({ kind: 'measured', at: performance.now() - t0 }),
+      { ms: 100, items: warmItems, handle: async () => void sends.push({ kind: 'warm', at: performance.now() - t0 }) },
+    );
+    expect(count).toBe(20);
+    const warm = sends.filter((s) => s.kind === 'warm');
+    const measured = sends.filter((s) => s.kind === 'measured');
+    // 50 schedule slots in 100 ms; timer slack may cost one at the edge.
+    expect(warm.length).toBeGreaterThanOrEqual(49);
+    expect(warm.length).toBeLessThanOrEqual(50);
+    expect(measured).toHaveLength(20);
+    // Every warm-up send precedes every measured one, and the first measured send follows on the schedule.
+    expect(Math.max(...warm.map((s) => s.at))).toBeLessThanOrEqual(Math.min(...measured.map((s) => s.at)));
+    expect(measured[0]!.at).toBeGreaterThanOrEqual(98);
+    expect(measured[0]!.at).toBeLessThan(130);
+  });
+
+  it('closed loop with a warm-up: workers run warm-up items until it ends, duration counts after it', async () => {
+    let warm = 0;
+    const t0 = performance.now();
+    let firstMeasured = -1;
+    const warmItems = (function* () {
+      for (;;) yield 0;
+    })();
+    const count = await dispatch(
+      items(1e6),
+      { concurrency: 3, seed: 1, durationMs: 60, signal: new AbortController().signal },
+      async () => {
+        if (firstMeasured < 0) firstMeasured = performance.now() - t0;
+        await new Promise((r) => setTimeout(r, 5));
+      },
+      {
+        ms: 50,
+        items: warmItems,
+        handle: async () => {
+          warm++;
+          await new Promise((r) => setTimeout(r, 5));
+        },
+      },
+    );
+    expect(warm).toBeGreaterThan(3);
+    expect(firstMeasured).toBeGreaterThanOrEqual(49);
+    // 60 ms of measured dispatch after the warm-up at 3 workers × ~5 ms: well over 3, far under 1e6.
+    expect(count).toBeGreaterThan(6);
+    expect(count).toBeLessThan(200);
+  });
 });

@@ -20,6 +20,11 @@ export const loadProfileSchema = z.strictObject({
   burstiness: z.number().positive().default(1).describe('Gamma shape factor: <1 burstier, >1 smoother (1 = Poisson)'),
   duration: z.number().positive().optional().describe('Stop dispatching after this many seconds'),
   numRequests: z.number().int().positive().optional().describe('Requests to send (cycling through samples)'),
+  warmupSeconds: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("Each phase first runs this long at its own rate/concurrency with requests kept out of every metric and the journal (guidellm's warmup): measuring starts from steady state"),
   sweep: z
     .strictObject({
       concurrency: z.array(z.number().int().positive()).optional(),

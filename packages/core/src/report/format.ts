@@ -52,6 +52,7 @@ export function describeLoad(load: PhaseLoad): string {
     parts.push(`${shape} at ${load.rate} req/s`);
     if (load.concurrency !== undefined) parts.push(`at most ${load.concurrency} in flight`);
   }
+  if (load.warmup_s) parts.push(`after a ${load.warmup_s} s warm-up at that load`);
   if (load.duration_s !== undefined) parts.push(`for ${load.duration_s} s`);
   if (load.num_requests !== undefined) parts.push(`${load.duration_s !== undefined ? 'up to ' : ''}${load.num_requests} requests`);
   return parts.join(', ');

@@ -8,9 +8,21 @@ export interface DispatchOptions {
   arrival?: Arrival;
   burstiness?: number;
   seed: number;
-  /** Stop dispatching new items after this long. */
+  /** Stop dispatching new items after this long (counted after the warm-up). */
   durationMs?: number;
   signal: AbortSignal;
+}
+
+/**
+ * A warm-up at the phase's own load (guidellm's per-benchmark warmup): for its first `ms`, the
+ * dispatcher sends `items` through `handle` on the same schedule and concurrency, then switches to
+ * the measured items without a gap, so measuring starts from steady state rather than from an idle
+ * server and a cold client. Warm-up items are not counted.
+ */
+export interface DispatchWarmup<T> {
+  ms: number;
+  items: Items<T>;
+  handle: (item: T) => Promise<void>;
 }
 
 /**
@@ -34,10 +46,20 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
  * own lag and the time spent waiting for a concurrency slot (see Handler).
  * Resolves when every dispatched item has finished. Handlers must not reject.
  */
-export async function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: Handler<T>): Promise<number> {
+export async function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: Handler<T>, warmup?: DispatchWarmup<T>): Promise<number> {
   const start = now();
-  const deadline = options.durationMs === undefined ? Infinity : start + options.durationMs;
+  const warmupEnd = start + Math.max(0, warmup?.ms ?? 0);
+  const deadline = options.durationMs === undefined ? Infinity : warmupEnd + options.durationMs;
   const stopped = () => options.signal.aborted || now() >= deadline;
+  /** The warm-up's next item while it lasts (a warm-up source that runs dry just ends it early). */
+  let warming = warmup !== undefined && warmupEnd > start;
+  const nextWarmup = async (at: number): Promise<T | undefined> => {
+    if (!warming || at >= warmupEnd) return (warming = false), undefined;
+    let next = warmup!.items.next();
+    if (next instanceof Promise) next = await next;
+    if (next.done) return (warming = false), undefined;
+    return next.value;
+  };
 
   if (options.rate === undefined) {
     const workers = Math.max(1, options.concurrency ?? 1);
@@ -45,6 +67,11 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
     await Promise.all(
       Array.from({ length: workers }, async () => {
         while (!stopped()) {
+          const w = warming ? await nextWarmup(now()) : undefined;
+          if (w !== undefined) {
+            await warmup!.handle(w);
+            continue;
+          }
           let next = items.next();
           if (next instanceof Promise) next = await next;
           if (next.done) return;
@@ -76,6 +103,8 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
   for (;;) {
     const at = start + (schedule.next().value as number);
     if (at >= deadline || options.signal.aborted) break;
+    const fromWarmup = warming && at < warmupEnd;
+    if (!fromWarmup) warming = false;
     const wait = at - now();
     if (wait > 1) {
       await sleep(wait - 1); // timers fire late by up to ~1 ms; spin the rest on the next loop turn
@@ -95,6 +124,14 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
     if (inFlight >= cap) {
       while (inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
       resumed = lastSlotAt = now();
+    }
+    if (fromWarmup) {
+      const w = await nextWarmup(at);
+      if (w !== undefined) {
+        inFlight++;
+        warmup!.handle(w).then(finished, finished);
+        continue;
+      }
     }
     let next = items.next();
     if (next instanceof Promise) next = await next;
