@@ -5,7 +5,7 @@
  * from the journal) and compares with `wrk` against the same server in the same run.
  *
  *   pnpm bench:client [--requests 100000] [--concurrency 64] [--chunks 8] [--rates 5000,10000,…]
- *                     [--step-seconds 3] [--streams 6000] [--repeat 3] [--long 1000000] [--wrk-seconds 5]
+ *                     [--step-seconds 3] [--warmup-seconds 1] [--streams 6000] [--repeat 3] [--long 1000000] [--wrk-seconds 5]
  *                     [--only wrk,variants,client,closed,rates,streams,store,long] [--json out.json]
  *   YS_BENCH_LONG=1000000 pnpm bench:client --only long      (memory over a 1M-request run)
  *   node --cpu-prof --import tsx bench/client.ts --only closed   (profile the hot path)
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     input: { type: 'string', default: '64' },
     rates: { type: 'string', default: '5000,10000,15000,20000,25000,30000' },
     'step-seconds': { type: 'string', default: '3' },
+    'warmup-seconds': { type: 'string', default: '1' },
     streams: { type: 'string', default: '6000' },
     repeat: { type: 'string', default: '3' },
     long: { type: 'string', default: process.env.YS_BENCH_LONG ?? '0' },
@@ -49,6 +50,7 @@ const CHUNKS = Number(args.chunks);
 const INPUT = Number(args.input);
 const RATES = args.rates!.split(',').map(Number);
 const STEP_S = Number(args['step-seconds']);
+const STEP_WARMUP_S = Number(args['warmup-seconds']);
 const STREAMS = Number(args.streams);
 const REPEAT = Math.max(1, Number(args.repeat));
 const LONG = Number(args.long);
@@ -231,11 +233,13 @@ try {
       numPrompts: 1000,
       warmup: CONCURRENCY,
       // An explicit in-flight cap: without one the kernel applies the root `concurrency` (default 1) to open-loop phases too.
-      load: { sweep: { rate: RATES }, arrival: 'poisson', duration: STEP_S, numRequests: 1e9, concurrency: 4096 },
+      // Each step first runs STEP_WARMUP_S at its own rate, unmeasured (load.warmupSeconds, guidellm's
+      // warm-up): the lag of a step is then its steady state, not the ramp from the previous step.
+      load: { sweep: { rate: RATES }, arrival: 'poisson', duration: STEP_S, numRequests: 1e9, concurrency: 4096, ...(STEP_WARMUP_S > 0 ? { warmupSeconds: STEP_WARMUP_S } : {}) },
     });
     let sustained = 0;
     const steps: unknown[] = [];
-    console.log('\nopen loop (Poisson arrivals, kernel path):');
+    console.log(`\nopen loop (Poisson arrivals, kernel path; each step ${STEP_WARMUP_S > 0 ? `${STEP_WARMUP_S} s of unmeasured warm-up at its rate, then ` : ''}${STEP_S} s measured):`);
     console.log(`${'rate req/s'.padStart(12)} ${'achieved'.padStart(10)} ${'lag p50 ms'.padStart(11)} ${'lag p99 ms'.padStart(11)} ${'failed'.padStart(7)}  client bottleneck?`);
     for (const rate of RATES) {
       const perf = summary.benchmarks[`serving[rate=${rate}]`]?.performance;
@@ -247,7 +251,7 @@ try {
       steps.push({ rate, achieved: perf.request_throughput, lagP50: lag.median, lagP99: lag.p99, failed: perf.failed, bottleneck: perf.client_bottleneck });
     }
     line('max sustained rate (lag p99 < 5 ms)', `${fmt(sustained)} req/s`);
-    results.rates = { steps, maxSustained: sustained };
+    results.rates = { steps, maxSustained: sustained, stepSeconds: STEP_S, warmupSeconds: STEP_WARMUP_S };
   }
 
   if (want('streams')) {

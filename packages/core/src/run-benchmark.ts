@@ -280,6 +280,15 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     return cached;
   };
 
+  /**
+   * One request for a single-turn sample. Warm-up and measured requests share this literal: the same
+   * object shape keeps the client's optimized code valid when a phase's warm-up hands over to measuring.
+   */
+  const singleRequest = (sample: Sample, params: GenerationParams, requestId: string, warmup: boolean): GenerateRequest =>
+    singleKind(sample, source) === 'completion'
+      ? { requestId, benchmark: name, sampleId: sample.id, kind: 'completion', prompt: sample.prompt ?? '', tools: sample.tools, params, warmup }
+      : { requestId, benchmark: name, sampleId: sample.id, kind: 'chat', messages: stripTags(sample.messages ?? []), tools: sample.tools, params, warmup };
+
   const send = async (request: GenerateRequest): Promise<GenerateResult> => {
     let result: GenerateResult | undefined;
     try {
@@ -330,11 +339,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       result = turns[turns.length - 1]!;
     } else if (repeats === 1) {
       // The common case (every serving request): one request, built in one object literal.
-      result = await send(
-        singleKind(sample, source) === 'completion'
-          ? { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'completion', prompt: sample.prompt ?? '', tools: sample.tools, params }
-          : { requestId: `${name}:${sample.id}`, benchmark: name, sampleId: sample.id, kind: 'chat', messages: stripTags(sample.messages ?? []), tools: sample.tools, params },
-      );
+      result = await send(singleRequest(sample, params, `${name}:${sample.id}`, false));
     } else {
       const base = { benchmark: name, sampleId: sample.id, tools: sample.tools, params };
       const kind = singleKind(sample, source);
@@ -372,10 +377,9 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     const first = source.samples(run.signal);
     const cycled = isSyncIterable(first) ? cycleSync(first) : cycleAsync(first);
     const sendOne = async ({ sample }: Item): Promise<void> => {
-      const params = paramsOf(sample);
-      const messages = sample.messages ?? sample.turns?.[0]?.messages;
-      const body = sample.prompt !== undefined ? { kind: 'completion' as const, prompt: sample.prompt } : { kind: 'chat' as const, messages: stripTags(messages ?? []) };
-      await send({ ...body, requestId: `${name}:warmup#${n++}`, benchmark: name, sampleId: sample.id, tools: sample.tools, params, warmup: true });
+      // A conversation warms up with its first turn.
+      const single = sample.turns?.length ? { ...sample, messages: [...(sample.messages ?? []), ...sample.turns[0]!.messages], turns: undefined } : sample;
+      await send(singleRequest(single, paramsOf(sample), `${name}:warmup#${n++}`, true));
     };
     return { ms: seconds * 1000, items: cycled, handle: sendOne };
   }
