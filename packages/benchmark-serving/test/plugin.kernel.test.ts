@@ -63,6 +63,9 @@ describe('benchmark-serving in the kernel', () => {
 
   it('load.warmupSeconds: each step first runs at its own rate with requests kept out of records and metrics', async () => {
     const e = engine();
+    // Server metrics as a request counter: the diff must cover the measured requests only.
+    e.scrapeMetrics = async () => ({ takenAt: Date.now(), text: String(e.requests.length) });
+    e.summarizeMetrics = (first, last) => ({ requests_seen: Number(last.text) - Number(first.text) });
     const { run } = await createTestKernel({
       engine: e,
       plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 3, load: { sweep: { rate: [400, 800] }, arrival: 'constant', warmupSeconds: 0.05, numRequests: 6 } }]],
@@ -78,6 +81,7 @@ describe('benchmark-serving in the kernel', () => {
     for (const [name, rate] of [['serving[rate=400]', 400], ['serving[rate=800]', 800]] as const) {
       expect(summary.benchmarks[name]!.performance!.completed).toBe(6);
       expect(summary.benchmarks[name]!.load).toMatchObject({ rate, warmup_s: 0.05, num_requests: 6 });
+      expect(summary.benchmarks[name]!.serverMetrics).toEqual({ requests_seen: 6 });
     }
   });
 

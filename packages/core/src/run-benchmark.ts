@@ -192,6 +192,8 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   }
 
   const scrapes: MetricsScrape[] = [];
+  /** Server metrics are diffed from here: the scrape as measuring begins, after any warm-up. */
+  let measuredFrom = 0;
   const scrape = async () => {
     if (!engine?.scrapeMetrics) return;
     try {
@@ -381,7 +383,13 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       const single = sample.turns?.length ? { ...sample, messages: [...(sample.messages ?? []), ...sample.turns[0]!.messages], turns: undefined } : sample;
       await send(singleRequest(single, paramsOf(sample), `${name}:warmup#${n++}`, true));
     };
-    return { ms: seconds * 1000, items: cycled, handle: sendOne };
+    // Server counters (tokens, prefix-cache hits, preemptions) are diffed over the measured requests:
+    // a fresh baseline scrape as the warm-up hands over.
+    const onEnd = () => {
+      measuredFrom = scrapes.length;
+      void scrape();
+    };
+    return { ms: seconds * 1000, items: cycled, handle: sendOne, onEnd };
   }
   function* cycleSync(first: Iterable<Sample>): Generator<Item> {
     for (let samples: Iterable<Sample> | AsyncIterable<Sample> = first; isSyncIterable(samples); samples = source.samples(run.signal)) {
@@ -441,9 +449,10 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   // A failed journal write (the store rejects): surfaced once every other job has settled.
   if (jobError) throw jobError.error;
   await scrape();
-  if (engine?.summarizeMetrics && scrapes.length >= 2) {
+  const measured = scrapes.slice(measuredFrom);
+  if (engine?.summarizeMetrics && measured.length >= 2) {
     try {
-      return engine.summarizeMetrics(scrapes[0]!, scrapes[scrapes.length - 1]!, scrapes);
+      return engine.summarizeMetrics(measured[0]!, measured[measured.length - 1]!, measured);
     } catch (e) {
       run.warn(`Could not summarize server metrics for ${name}: ${(e as Error).message}`);
     }

@@ -61,7 +61,7 @@ describe('dispatch', () => {
 
   it('open loop with a warm-up: the first ms go to the warm-up on the same schedule, then measuring starts without a gap', async () => {
     // 500 req/s constant (one every 2 ms), 100 ms of warm-up, then 20 measured items.
-    const sends: { kind: 'warm' | 'measured'; at: number }[] = [];
+    const sends: { kind: 'warm' | 'measured' | 'end'; at: number }[] = [];
     const t0 = performance.now();
     const warmItems = (function* () {
       for (let i = 0; ; i++) yield -1 - i;
@@ -70,9 +70,14 @@ describe('dispatch', () => {
       items(20),
       { rate: 500, arrival: 'constant', seed: 1, signal: new AbortController().signal },
       async () => void sends.push({ kind: 'measured', at: performance.now() - t0 }),
-      { ms: 100, items: warmItems, handle: async () => void sends.push({ kind: 'warm', at: performance.now() - t0 }) },
+      { ms: 100, items: warmItems, handle: async () => void sends.push({ kind: 'warm', at: performance.now() - t0 }), onEnd: () => void sends.push({ kind: 'end', at: 0 }) },
     );
     expect(count).toBe(20);
+    // onEnd once, exactly between the last warm-up send and the first measured one.
+    const end = sends.findIndex((s) => s.kind === 'end');
+    expect(sends.filter((s) => s.kind === 'end')).toHaveLength(1);
+    expect(sends.slice(0, end).every((s) => s.kind === 'warm')).toBe(true);
+    expect(sends.slice(end + 1).every((s) => s.kind === 'measured')).toBe(true);
     const warm = sends.filter((s) => s.kind === 'warm');
     const measured = sends.filter((s) => s.kind === 'measured');
     // 50 schedule slots in 100 ms; timer slack may cost one at the edge.

@@ -23,6 +23,8 @@ export interface DispatchWarmup<T> {
   ms: number;
   items: Items<T>;
   handle: (item: T) => Promise<void>;
+  /** Called once, as measuring begins (before the first measured item is taken). */
+  onEnd?: () => void;
 }
 
 /**
@@ -53,11 +55,18 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
   const stopped = () => options.signal.aborted || now() >= deadline;
   /** The warm-up's next item while it lasts (a warm-up source that runs dry just ends it early). */
   let warming = warmup !== undefined && warmupEnd > start;
+  const endWarmup = (): undefined => {
+    if (warming) {
+      warming = false;
+      warmup!.onEnd?.();
+    }
+    return undefined;
+  };
   const nextWarmup = async (at: number): Promise<T | undefined> => {
-    if (!warming || at >= warmupEnd) return (warming = false), undefined;
+    if (!warming || at >= warmupEnd) return endWarmup();
     let next = warmup!.items.next();
     if (next instanceof Promise) next = await next;
-    if (next.done) return (warming = false), undefined;
+    if (next.done) return endWarmup();
     return next.value;
   };
 
@@ -104,7 +113,7 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
     const at = start + (schedule.next().value as number);
     if (at >= deadline || options.signal.aborted) break;
     const fromWarmup = warming && at < warmupEnd;
-    if (!fromWarmup) warming = false;
+    if (!fromWarmup) endWarmup();
     const wait = at - now();
     if (wait > 1) {
       await sleep(wait - 1); // timers fire late by up to ~1 ms; spin the rest on the next loop turn
