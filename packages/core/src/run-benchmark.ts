@@ -383,8 +383,9 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       const single = sample.turns?.length ? { ...sample, messages: [...(sample.messages ?? []), ...sample.turns[0]!.messages], turns: undefined } : sample;
       await send(singleRequest(single, paramsOf(sample), `${name}:warmup#${n++}`, true));
     };
-    // Server counters (tokens, prefix-cache hits, preemptions) are diffed over the measured requests:
-    // a fresh baseline scrape as the warm-up hands over.
+    // Server counters (tokens, prefix-cache hits, preemptions) are diffed over the measured window:
+    // a fresh baseline scrape as the warm-up hands over. The window still holds the tail of the
+    // warm-up requests in flight at that moment, as a steady load does.
     const onEnd = () => {
       measuredFrom = scrapes.length;
       void scrape();
