@@ -61,7 +61,8 @@ export interface RunContext {
 
 /** Progress events, in order: benchmarkStart → (requestDone | sampleDone)* → benchmarkEnd. */
 export interface RunEventMap {
-  benchmarkStart: { benchmark: string; total: number | undefined; skipped: number };
+  /** `warmupMs`: the phase first warms up this long (load.warmupSeconds); its samples come after. */
+  benchmarkStart: { benchmark: string; total: number | undefined; skipped: number; warmupMs?: number };
   /** Every finished request, warm-ups excluded (serving progress). */
   requestDone: { benchmark: string; result: GenerateResult };
   /** A sample is durable in the store with its scores. */

@@ -138,7 +138,8 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   if (size !== undefined && limit !== undefined) size = Math.min(size, limit);
   const total = numRequests ?? size;
   const skipped = run.resumed ? countDone(run, name) : 0;
-  emit('benchmarkStart', { benchmark: name, total, skipped });
+  const warmupMs = (phase.load.warmupSeconds ?? 0) * 1000;
+  emit('benchmarkStart', { benchmark: name, total, skipped, ...(warmupMs > 0 ? { warmupMs } : {}) });
   const recordPrompts = source.recordPrompts !== false;
   const repeats = Math.max(1, source.repeats ?? 1);
 

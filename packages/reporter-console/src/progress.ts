@@ -32,6 +32,7 @@ export class BenchmarkProgress {
   private metricSum = 0;
   private metricN = 0;
   ended = false;
+  /** When measuring starts: after the phase's warm-up, if it has one. */
   readonly startedAt: number;
   endedAt: number | undefined;
   /** Time of the last finished sample or request: where the benchmark really ended. */
@@ -42,10 +43,16 @@ export class BenchmarkProgress {
     total: number | undefined,
     skipped: number,
     now: number,
+    warmupMs = 0,
   ) {
     this.total = total;
     this.skipped = skipped;
-    this.startedAt = now;
+    this.startedAt = now + warmupMs;
+  }
+
+  /** Still in the phase's warm-up: nothing is measured yet, so no rate or ETA. */
+  warmingUp(now: number): boolean {
+    return !this.ended && this.done === 0 && now < this.startedAt;
   }
 
   onSample(record: RunEventMap['sampleDone']['record']): void {
@@ -89,7 +96,7 @@ export class BenchmarkProgress {
   }
 
   elapsedMs(now: number): number {
-    return (this.endedAt ?? now) - this.startedAt;
+    return Math.max(0, (this.endedAt ?? now) - this.startedAt);
   }
 
   rate(now: number): number {
@@ -180,13 +187,14 @@ export class ProgressView {
 
   private readonly onStart = guard((e: RunEventMap['benchmarkStart']): void => {
     this.finishOthers(e.benchmark);
-    const b = new BenchmarkProgress(e.benchmark, e.total, e.skipped, this.now());
+    const b = new BenchmarkProgress(e.benchmark, e.total, e.skipped, this.now(), e.warmupMs);
     this.benches.set(e.benchmark, b);
     if (this.options.mode === 'bar') this.createBar(b);
     else {
       const total = e.total === undefined ? 'unknown number of' : String(e.total);
       const resumed = e.skipped > 0 ? ` (${e.skipped} already done)` : '';
-      this.line(`${this.tag(b)} started: ${total} samples${resumed}`);
+      const warmup = e.warmupMs ? ` after a ${formatDuration(e.warmupMs)} warm-up` : '';
+      this.line(`${this.tag(b)} started: ${total} samples${resumed}${warmup}`);
       this.lastLine.set(e.benchmark, { at: this.now(), bucket: this.bucket(b), value: b.value, requests: 0 });
     }
   });
@@ -296,7 +304,7 @@ export class ProgressView {
     const reqRate = b.multiRequest ? ` · ${fmtRate(b.requests / Math.max(1e-9, b.elapsedMs(now) / 1000), 'req')}` : '';
     return {
       name: c.bold(b.name),
-      rate: fmtRate(b.rate(now), 'samples') + reqRate,
+      rate: b.warmingUp(now) ? `warming up, measuring in ${formatDuration(b.startedAt - now)}` : fmtRate(b.rate(now), 'samples') + reqRate,
       etaText: b.ended ? formatDuration(b.elapsedMs(now)) : eta === undefined ? '–' : formatDuration(eta),
       etaLabel: b.ended ? 'took' : 'ETA',
       score: b.scoreText() ? ` | ${c.cyan(b.scoreText())}` : '',

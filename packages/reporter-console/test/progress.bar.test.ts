@@ -22,4 +22,15 @@ describe('progress bar on a terminal', () => {
     expect(summaryAt).toBeGreaterThan(out.text.lastIndexOf('100% | 10/10'));
     await store.close();
   });
+
+  it("shows a phase's warm-up in place of the rate until measuring starts", async () => {
+    const out = new CaptureStream(true);
+    const { run, events, store } = await makeRun([]);
+    const reporter = createConsoleReporter(consoleReporterOptions.parse({ color: false }), out);
+    reporter.setup(run);
+    events.emit('benchmarkStart', { benchmark: 'serving', total: 10, skipped: 0, warmupMs: 60_000 });
+    reporter.teardown(run);
+    expect(out.text).toMatch(/serving ░+ +0% \| 0\/10 \| warming up, measuring in \d+\.\d s \| ETA –/);
+    await store.close();
+  });
 });

@@ -41,6 +41,26 @@ describe('progress in line mode (CI, not a terminal)', () => {
     await store.close();
   });
 
+  it("a phase's warm-up: said at the start, and rates count from when measuring began", async () => {
+    const out = new CaptureStream(false);
+    let now = 0;
+    const view = new ProgressView(out, { mode: 'lines', intervalMs: 5000, stepPercent: 50, colors: plain, now: () => now });
+    const { events, store } = await makeRun([]);
+    view.attach(events);
+    events.emit('benchmarkStart', { benchmark: 'serving[rate=20]', total: 4, skipped: 0, warmupMs: 2000 });
+    expect(out.text).toContain('[serving[rate=20]] started: 4 samples after a 2.0 s warm-up');
+    const b = view.get('serving[rate=20]')!;
+    now = 500;
+    expect(b.warmingUp(now)).toBe(true);
+    expect(b.elapsedMs(now)).toBe(0);
+    now = 3000; // 1 s after measuring began
+    for (let i = 0; i < 2; i++) events.emit('sampleDone', { benchmark: 'serving[rate=20]', record: makeRecord('serving[rate=20]', i, { score: 1 }) });
+    expect(b.warmingUp(now)).toBe(false);
+    expect(b.rate(now)).toBe(2); // 2 samples in the 1 s since the warm-up, not in the 3 s since the start
+    view.stop();
+    await store.close();
+  });
+
   it('counts resumed samples as progress and widens a total that was too small', async () => {
     const out = new CaptureStream(false);
     const view = new ProgressView(out, { mode: 'lines', intervalMs: 5000, stepPercent: 25, colors: plain });
