@@ -138,7 +138,9 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   if (size !== undefined && limit !== undefined) size = Math.min(size, limit);
   const total = numRequests ?? size;
   const skipped = run.resumed ? countDone(run, name) : 0;
-  const warmupMs = (phase.load.warmupSeconds ?? 0) * 1000;
+  // A resumed phase with nothing left to measure skips its warm-up.
+  const warmupSeconds = total !== undefined && skipped >= total ? 0 : (phase.load.warmupSeconds ?? 0);
+  const warmupMs = warmupSeconds * 1000;
   emit('benchmarkStart', { benchmark: name, total, skipped, ...(warmupMs > 0 ? { warmupMs } : {}) });
   const recordPrompts = source.recordPrompts !== false;
   const repeats = Math.max(1, source.repeats ?? 1);
@@ -424,7 +426,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     stored(promise, record);
   }
 
-  const warmup = warmupOf(phase.load.warmupSeconds);
+  const warmup = warmupOf(warmupSeconds);
   const probe = source.samples(run.signal);
   const iterator: Iterator<{ sample: Sample; index: number }> | AsyncIterator<{ sample: Sample; index: number }> = isSyncIterable(probe) ? syncItems(probe) : items(probe)[Symbol.asyncIterator]();
   try {

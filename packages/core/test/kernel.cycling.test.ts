@@ -7,8 +7,8 @@ import { enginePlugin, fakeEngine, samplesPlugin } from '../src/testing/index.js
 
 const samples: Sample[] = [0, 1, 2].map((i) => ({ id: String(i), task: 't', prompt: `p${i}` }));
 
-function kernel(outDir: string, engine = fakeEngine()) {
-  const config = resolveRootConfig({ concurrency: 2, warmup: { requests: 0 }, load: { numRequests: 7 } }, { baseDir: process.cwd() });
+function kernel(outDir: string, engine = fakeEngine(), warmupSeconds?: number) {
+  const config = resolveRootConfig({ concurrency: 2, warmup: { requests: 0 }, load: { numRequests: 7, ...(warmupSeconds ? { warmupSeconds } : {}) } }, { baseDir: process.cwd() });
   return new Kernel({ config, logger: silentLogger(), outDir, runId: 'cycle' }).use(enginePlugin(engine)).use(samplesPlugin({ b: samples }));
 }
 
@@ -34,5 +34,21 @@ describe('an in-memory source cycled by numRequests', () => {
     for await (const r of store.read()) ids.push(r.sample.id);
     await store.close();
     expect(ids.sort()).toEqual(['0', '0~1', '0~2', '1', '1~1', '2', '2~1']);
+  });
+
+  it('load.warmupSeconds: a warm-up before measuring, skipped on resume when nothing is left to measure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-cycle-'));
+    const engine = fakeEngine();
+    const first = await kernel(dir, engine, 0.05).run();
+    expect(first.benchmarks.b!.n).toBe(7);
+    expect(first.benchmarks.b!.load).toMatchObject({ concurrency: 2, warmup_s: 0.05, num_requests: 7 });
+    const warm = engine.requests.filter((r) => r.warmup);
+    expect(warm.length).toBeGreaterThan(0);
+    expect(warm.every((r) => r.requestId.startsWith('b:warmup#'))).toBe(true);
+    expect(engine.requests.length - warm.length).toBe(7);
+    const again = fakeEngine();
+    const second = await kernel(dir, again, 0.05).run({ resume: true });
+    expect(second.benchmarks.b!.n).toBe(7);
+    expect(again.requests).toHaveLength(0);
   });
 });
