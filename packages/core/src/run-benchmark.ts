@@ -376,7 +376,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
    * The phase's warm-up (load.warmupSeconds): the samples again, cycled, each sent as one request
    * at the phase's own load and then dropped: no record, no metric, no requestDone event.
    */
-  function warmupOf(seconds: number | undefined): (DispatchWarmup<Item> & { items: Iterator<Item> | AsyncIterator<Item> }) | undefined {
+  function warmupOf(seconds: number | undefined): DispatchWarmup<Item> | undefined {
     if (!seconds) return undefined;
     let n = 0;
     const first = source.samples(run.signal);

@@ -3,6 +3,8 @@
  * `SampleRecord`s plus the `RunSummary`.
  */
 
+import type { Arrival } from './schedule/arrivals.js';
+
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ToolCall {
@@ -201,7 +203,7 @@ export interface PhaseLoad {
   /** Open-loop arrivals per second; absent for a closed loop (vLLM's `--request-rate inf`). */
   rate?: number;
   /** Inter-arrival distribution of an open loop. */
-  arrival?: 'constant' | 'poisson' | 'gamma';
+  arrival?: Arrival;
   /** Gamma shape factor of an open loop (1 = Poisson). */
   burstiness?: number;
   /** Closed-loop workers, or an open loop's cap on requests in flight (vLLM `--max-concurrency`); absent: no cap. */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '@yardstick/core';
-import { writeReportFile, type BenchmarkSummary, type PerformanceSummary, type RunContext, type RunSummary } from '@yardstick/core';
+import { writeReportFile, type PerformanceSummary, type RunContext, type RunSummary } from '@yardstick/core';
 import { VllmDetailArrays } from './vllm-detailed.js';
 
 export interface VllmMeta {
@@ -46,29 +46,27 @@ export async function writeVllmExports(summary: RunSummary, run: RunContext, toV
       detail = await VllmDetailArrays.create(run.outDir);
       await detail.collect(run.store.read(), new Set(withPerformance.map(([name]) => name)));
     }
-    for (const [name, b] of withPerformance) await exportOne(name, b);
+    for (const [name, b] of withPerformance) {
+      // The phase's own load (plugin options and sweep steps included) when the summary records it;
+      // summaries written before it existed fall back to the root config.
+      const phase = b.load;
+      const json = toVllm(b.performance!, {
+        model: summary.engine?.model ?? 'unknown',
+        backend: summary.engine?.name,
+        label: config?.name ?? name,
+        requestRate: phase ? phase.rate : load.rate,
+        burstiness: phase ? phase.burstiness : load.burstiness,
+        maxConcurrency: phase ? phase.concurrency : (load.concurrency ?? config?.concurrency),
+        percentiles: config?.percentiles,
+        date: new Date(summary.startedAt),
+      });
+      const file = join(run.outDir, `vllm-bench.${safe(name)}.json`);
+      if (detail) await writeReportFile(file, detail.assemble(name, json), 'reporter-json', { details: () => ({ benchmark: name }) });
+      else await writeFile(file, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
+      written.push(file);
+    }
   } finally {
     await detail?.close();
   }
   return written;
-
-  async function exportOne(name: string, b: BenchmarkSummary): Promise<void> {
-    // The phase's own load (plugin options and sweep steps included) when the summary records it;
-    // summaries written before it existed fall back to the root config.
-    const phase = b.load;
-    const json = toVllm!(b.performance!, {
-      model: summary.engine?.model ?? 'unknown',
-      backend: summary.engine?.name,
-      label: config?.name ?? name,
-      requestRate: phase ? phase.rate : load.rate,
-      burstiness: phase ? phase.burstiness : load.burstiness,
-      maxConcurrency: phase ? phase.concurrency : (load.concurrency ?? config?.concurrency),
-      percentiles: config?.percentiles,
-      date: new Date(summary.startedAt),
-    });
-    const file = join(run.outDir, `vllm-bench.${safe(name)}.json`);
-    if (detail) await writeReportFile(file, detail.assemble(name, json), 'reporter-json', { details: () => ({ benchmark: name }) });
-    else await writeFile(file, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
-    written.push(file);
-  }
 }
