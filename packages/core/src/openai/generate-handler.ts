@@ -1,0 +1,321 @@
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import type { Dispatcher } from 'undici';
+import { YardstickError } from '../errors.js';
+import type { GenerateResult, TimingTrace } from '../types.js';
+import { CHUNK_CONTENT, CHUNK_ERROR, plainContent, ReplyAccumulator } from './accumulator.js';
+import { ContentChunkTemplate } from './chunk-template.js';
+import type { StreamController, StreamHandler } from './http1-pool.js';
+import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
+
+const DONE = '[DONE]';
+/**
+ * Requests in flight per signal, behind ONE abort listener per signal. Load-test requests all share
+ * the run's signal: an EventTarget listener added and removed per request costs more than parsing
+ * the reply, and removal walks the listener list (thousands long at high concurrency).
+ */
+const inFlightBySignal = new WeakMap<AbortSignal, Set<GenerateHandler>>();
+
+function watchAbort(signal: AbortSignal, handler: GenerateHandler): void {
+  let handlers = inFlightBySignal.get(signal);
+  if (!handlers) {
+    const set = new Set<GenerateHandler>();
+    handlers = set;
+    inFlightBySignal.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const h of [...set]) h.abortNow();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  handlers.add(handler);
+}
+
+function unwatchAbort(signal: AbortSignal, handler: GenerateHandler): void {
+  inFlightBySignal.get(signal)?.delete(handler);
+}
+
+/** Raised inside the handler to stop reading a reply that cannot be used. */
+class ReplyFailure extends Error {
+  constructor(readonly failure: EngineRequestError) {
+    super(failure.message);
+  }
+}
+
+/**
+ * One request's life as an undici dispatch handler (no stream objects, no promises per chunk):
+ * stamps headers / content chunks / end, feeds SSE text to the parser and settles exactly once.
+ */
+export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandler {
+  private readonly t0: number;
+  private readonly timing: TimingTrace;
+  private readonly acc = new ReplyAccumulator();
+  private readonly template = new ContentChunkTemplate();
+  /** The start of a UTF-8 character cut off at the end of the last network chunk. */
+  private partial: Buffer | undefined;
+  private parser: EventSourceParser | undefined;
+  private controller: StreamController | undefined;
+  private status = 0;
+  private raw = '';
+  private sawDone = false;
+  private settled = false;
+  private failure: EngineRequestError | undefined;
+  /** `performance.now() - t0` of the network chunk being parsed (one clock read per chunk). */
+  private chunkAt = 0;
+  /**
+   * Sends the request again on another connection. llama-server (and others) answer with
+   * `Keep-Alive` yet close the socket after a streamed reply; a request dispatched on that socket
+   * fails before the server read it. That one case is safe to retry, once: nothing was processed.
+   */
+  transport: { dispatchGeneration(handler: GenerateHandler, retry?: boolean): void } | undefined;
+  /** What to send; kept for the one retry. */
+  request: { path: string; method: 'POST'; headers: Record<string, string>; body: string } | undefined;
+
+  constructor(
+    private readonly requestId: string,
+    private readonly url: string,
+    private readonly stream: boolean,
+    private readonly resolve: (r: GenerateResult) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.t0 = performance.now();
+    this.timing = { sentAt: microseconds(performance.timeOrigin + this.t0), chunksMs: [], doneMs: 0 };
+  }
+
+  /**
+   * Milliseconds since the request started, rounded to the microsecond: the clock's useful
+   * resolution, and shorter numbers make every stored record cheaper to write and read back.
+   */
+  private elapsed(): number {
+    return microseconds(performance.now() - this.t0);
+  }
+
+  start(): void {
+    if (this.signal) watchAbort(this.signal, this);
+  }
+
+  /** The request's signal aborted: stop reading, or settle at once when nothing was sent yet. */
+  abortNow(): void {
+    if (this.controller) this.controller.abort(abortReason(this.signal!));
+    else this.settleAbort();
+  }
+
+
+  abortBeforeStart(): void {
+    this.settleAbort();
+  }
+
+  failNow(code: string, why: string): void {
+    this.settleResult({ code, message: this.describe(why) });
+  }
+
+  onRequestStart(controller: StreamController): void {
+    this.controller = controller;
+    if (this.signal?.aborted) controller.abort(abortReason(this.signal!));
+  }
+
+  onResponseStart(_controller: StreamController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode;
+    this.timing.headersMs = this.elapsed();
+    // A server may answer a streaming request with one JSON document (some proxies, some errors):
+    // read it whole then, rather than waiting for SSE events that never come.
+    const type = headers['content-type'];
+    const sse = type === undefined || (typeof type === 'string' ? type : type.join(',')).includes('event-stream');
+    if (this.stream && sse && statusCode >= 200 && statusCode < 300) {
+      // bind, not an arrow: the dev runtime (tsx) wraps every named arrow in a __name() call.
+      this.parser = createParser({ onEvent: this.onEvent.bind(this) });
+    }
+  }
+
+  onResponseData(controller: StreamController, chunk: Buffer): void {
+    if (this.failure) return;
+    const text = this.decode(chunk);
+    const parser = this.parser;
+    if (parser === undefined) {
+      // Non-streaming reply, or an error body (kept short: only an excerpt is reported).
+      if (this.status >= 200 && this.status < 300) this.raw += text;
+      else if (this.raw.length < 4096) this.raw += text;
+      return;
+    }
+    this.chunkAt = -1;
+    try {
+      parser.feed(text);
+    } catch (error) {
+      const failure = error instanceof ReplyFailure ? error.failure : { code: CODES.STREAM_MALFORMED, message: this.describe(`unreadable event stream: ${errorText(error)}`) };
+      this.failure = failure;
+      controller.abort(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /**
+   * UTF-8 text of a network chunk, holding back a character split across chunks (what
+   * StringDecoder does, without a decoder object per request: replies almost never split one).
+   */
+  private decode(chunk: Buffer): string {
+    let bytes = chunk;
+    if (this.partial) {
+      bytes = Buffer.concat([this.partial, chunk]);
+      this.partial = undefined;
+    }
+    const complete = completeUtf8Length(bytes);
+    if (complete < bytes.length) {
+      this.partial = Buffer.from(bytes.subarray(complete));
+      return bytes.toString('utf8', 0, complete);
+    }
+    return bytes.toString('utf8');
+  }
+
+  private onEvent(event: EventSourceMessage): void {
+    const data = event.data;
+    if (data === DONE) {
+      this.sawDone = true;
+      return;
+    }
+    if (this.sawDone) return;
+    const text = this.template.match(data);
+    if (text !== undefined) {
+      // Same document as the last plain content chunk but for its text: no JSON.parse needed.
+      if (text.length > 0) {
+        this.acc.text += text;
+        this.stampContent();
+      }
+      return;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      throw new ReplyFailure({ code: CODES.STREAM_MALFORMED, message: this.describe(`malformed stream chunk (not JSON): ${bodyExcerpt(data)}`) });
+    }
+    if (typeof chunk !== 'object' || chunk === null) {
+      throw new ReplyFailure({ code: CODES.STREAM_MALFORMED, message: this.describe(`malformed stream chunk: ${bodyExcerpt(data)}`) });
+    }
+    const kind = this.acc.addChunk(chunk);
+    if (kind === CHUNK_ERROR) {
+      throw new ReplyFailure({ code: CODES.SERVER_ERROR, message: this.describe(`server error in stream: ${bodyExcerpt(this.acc.serverError ?? '')}`) });
+    }
+    if (kind === CHUNK_CONTENT) {
+      this.stampContent();
+      const plain = plainContent(chunk);
+      if (plain) this.template.learn(data, plain.field, plain.text);
+    }
+  }
+
+  /** Time-stamps a content chunk (all events of one network read share its arrival time). */
+  private stampContent(): void {
+    if (this.chunkAt < 0) this.chunkAt = this.elapsed();
+    if (this.timing.firstTokenMs === undefined) this.timing.firstTokenMs = this.chunkAt;
+    this.timing.chunksMs.push(this.chunkAt);
+  }
+
+  onResponseEnd(): void {
+    this.timing.doneMs = this.elapsed();
+    if (this.failure) return this.settleResult(this.failure);
+    const rest = this.partial ? this.partial.toString('utf8') : '';
+    if (this.status < 200 || this.status >= 300) {
+      const excerpt = bodyExcerpt(this.raw + rest);
+      return this.settleResult({ code: CODES.HTTP_STATUS, status: this.status, message: this.describe(`HTTP ${this.status}${excerpt ? `: ${excerpt}` : ''}`) });
+    }
+    if (this.parser) {
+      if (rest) {
+        try {
+          this.parser.feed(rest);
+        } catch (error) {
+          if (error instanceof ReplyFailure) return this.settleResult(error.failure);
+          throw error;
+        }
+      }
+      if (!this.sawDone && this.acc.finishReason === undefined) {
+        return this.settleResult({ code: CODES.STREAM_CLOSED, message: this.describe('the server ended the stream before the reply was complete (no finish_reason, no [DONE])') });
+      }
+      return this.settleResult(undefined);
+    }
+    // Non-streaming: the whole reply is one JSON document; its arrival is the only "chunk".
+    const raw = this.raw + rest;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(raw);
+    } catch {
+      return this.settleResult({ code: CODES.STREAM_MALFORMED, message: this.describe(`reply is not JSON: ${bodyExcerpt(raw)}`) });
+    }
+    if (typeof doc !== 'object' || doc === null) {
+      return this.settleResult({ code: CODES.STREAM_MALFORMED, message: this.describe(`unexpected reply: ${bodyExcerpt(raw)}`) });
+    }
+    if (this.acc.addChunk(doc) === CHUNK_ERROR) {
+      return this.settleResult({ code: CODES.SERVER_ERROR, message: this.describe(`server error: ${bodyExcerpt(this.acc.serverError ?? '')}`) });
+    }
+    this.timing.firstTokenMs = this.timing.doneMs;
+    this.timing.chunksMs.push(this.timing.doneMs);
+    this.settleResult(undefined);
+  }
+
+  onResponseError(_controller: StreamController, error: Error): void {
+    this.timing.doneMs = this.elapsed();
+    if (this.signal?.aborted) return this.settleAbort();
+    if (this.failure) return this.settleResult(this.failure);
+    const code = classifyTransportError(error, this.status !== 0);
+    if (code === CODES.STREAM_CLOSED && this.status === 0 && this.transport) {
+      const transport = this.transport;
+      this.transport = undefined;
+      this.controller = undefined;
+      this.timing.doneMs = 0;
+      transport.dispatchGeneration(this, true);
+      return;
+    }
+    const why =
+      code === CODES.CONNECT_REFUSED
+        ? `connection refused (${errorText(error)}): is the server running?`
+        : code === CODES.STREAM_CLOSED
+          ? `the server closed the connection ${this.status !== 0 ? 'mid-stream' : 'before replying'} (${errorText(error)})`
+          : errorText(error);
+    this.settleResult({ code, message: this.describe(why) });
+  }
+
+  private describe(why: string): string {
+    return `request ${this.requestId} to ${this.url}: ${why}`;
+  }
+
+  private settleResult(error: EngineRequestError | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.signal) unwatchAbort(this.signal, this);
+    if (this.timing.doneMs === 0) this.timing.doneMs = this.elapsed();
+    const acc = this.acc;
+    const result: GenerateResult = { text: acc.text, timing: this.timing };
+    const toolCalls = acc.toolCalls();
+    if (toolCalls) result.toolCalls = toolCalls;
+    if (acc.finishReason !== undefined) result.finishReason = acc.finishReason;
+    if (error === undefined || acc.text.length > 0 || acc.completionTokens !== undefined) result.usage = acc.usage(this.timing.chunksMs.length);
+    if (error !== undefined) result.error = error;
+    this.resolve(result);
+  }
+
+  private settleAbort(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.signal) unwatchAbort(this.signal, this);
+    this.reject(new YardstickError(CODES.ABORTED, this.describe('aborted'), { cause: this.signal?.reason }));
+  }
+}
+
+/** Bytes of `b` that end on a UTF-8 character boundary (a trailing partial character is left out). */
+export function completeUtf8Length(b: Uint8Array): number {
+  const n = b.length;
+  for (let back = 1; back <= 4 && back <= n; back++) {
+    const c = b[n - back]!;
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: keep looking for the lead byte
+    const need = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    return back >= need ? n : n - back;
+  }
+  return n; // no lead byte within 4 bytes: invalid, the decoder substitutes U+FFFD
+}
+
+const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
+}
