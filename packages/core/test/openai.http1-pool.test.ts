@@ -138,6 +138,36 @@ describe('Http1Pool', () => {
     await p.close();
   });
 
+  it('reads chunk-size lines with extensions, spaces and upper-case hex', async () => {
+    const raw = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=val\r\nhello\r\n A \r\n0123456789\r\n0\r\n\r\n'));
+    const p = pool(raw.url);
+    const out = await send(p);
+    expect(out.error).toBeUndefined();
+    expect(out.body).toBe('hello0123456789');
+    await p.close();
+  });
+
+  it('reads a repeated response head the same each time, and tells different heads apart (parsed heads are cached)', async () => {
+    const heads = [
+      'HTTP/1.1 200 OK\r\nX-N: a\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nX-N: a\r\nContent-Length: 2\r\n\r\nOK',
+      'HTTP/1.1 500 Oops\r\nX-N: b\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nbad\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nX-N: a\r\nContent-Length: 2\r\n\r\nok',
+    ];
+    const raw = await rawServer((socket, _req, n) => socket.write(heads[n]!));
+    const p = pool(raw.url);
+    const outs: Outcome[] = [];
+    for (let i = 0; i < heads.length; i++) outs.push(await send(p));
+    expect(outs.map((o) => [o.status, o.headers?.['x-n'], o.body])).toEqual([
+      [200, 'a', 'ok'],
+      [200, 'a', 'OK'],
+      [500, 'b', 'bad'],
+      [200, 'a', 'ok'],
+    ]);
+    expect(raw.connections).toBe(1);
+    await p.close();
+  });
+
   it('accepts a status line without a reason phrase', async () => {
     const raw = await rawServer((socket) => socket.write('HTTP/1.1 503\r\nContent-Length: 4\r\n\r\nbusy'));
     const p = pool(raw.url);
@@ -202,6 +232,8 @@ describe('Http1Pool', () => {
     ['a status code that is not three digits', 'HTTP/1.1 1e2 OK\r\nContent-Length: 0\r\n\r\n'],
     ['an HTTP/2 status line', 'HTTP/2 200\r\nContent-Length: 0\r\n\r\n'],
     ['an invalid chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+    ['a chunk size of more than 8 hex digits', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n000000005\r\nhello\r\n0\r\n\r\n'],
+    ['a chunk size followed by junk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n'],
     ['a missing CRLF after a chunk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX'],
     ['an invalid content-length', 'HTTP/1.1 200 OK\r\nContent-Length: 1e3\r\n\r\n'],
     ['a header line without a colon', 'HTTP/1.1 200 OK\r\nbroken\r\n\r\n'],

@@ -41,7 +41,7 @@ export interface StreamController {
 /** The subset of undici's `Dispatcher.DispatchHandler` the pool calls. */
 export interface StreamHandler {
   onRequestStart?(controller: StreamController, context: unknown): void;
-  onResponseStart?(controller: StreamController, statusCode: number, headers: Record<string, string>, statusMessage?: string): void;
+  onResponseStart?(controller: StreamController, statusCode: number, headers: Readonly<Record<string, string>>, statusMessage?: string): void;
   /** `chunk` is a view of a shared read buffer, valid only during the call: copy what is kept. */
   onResponseData?(controller: StreamController, chunk: Buffer): void;
   onResponseEnd?(controller: StreamController, trailers: Record<string, string>): void;
@@ -334,55 +334,19 @@ class Connection {
   }
 
   private onHead(head: string, exchange: Exchange): void {
-    const lines = head.split('\r\n');
-    const statusLine = lines[0] ?? '';
-    // "HTTP/1.x NNN reason", checked by position (a regex per response showed in profiles).
-    const d1 = statusLine.charCodeAt(9) - 0x30;
-    const d2 = statusLine.charCodeAt(10) - 0x30;
-    const d3 = statusLine.charCodeAt(11) - 0x30;
-    const code = d1 * 100 + d2 * 10 + d3;
-    const minor = statusLine.charCodeAt(7);
-    const digits = d1 >= 1 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9;
-    if (!digits || !statusLine.startsWith('HTTP/1.') || (minor !== 0x30 && minor !== 0x31) || statusLine.charCodeAt(8) !== 0x20 || (statusLine.length > 12 && statusLine.charCodeAt(12) !== 0x20)) {
-      throw new Http1Error(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
-    }
-    if (code >= 100 && code < 200) {
-      if (code === 101) throw new Http1Error('unexpected protocol switch (101)', HTTP1_ERROR_CODES.PROTOCOL);
-      return; // interim response (100 Continue, 103 Early Hints): the real head follows
-    }
-    const headers: Record<string, string> = {};
-    for (let k = 1; k < lines.length; k++) {
-      const line = lines[k]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new Http1Error(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-    }
-    const connection = headers.connection?.toLowerCase() ?? '';
-    this.keepAlive = minor === 0x31 ? !connection.includes('close') : connection.includes('keep-alive');
+    const parsed = this.pool.parseHead(head);
+    if (parsed === INTERIM) return; // 100 Continue, 103 Early Hints: the real head follows
+    this.keepAlive = parsed.keepAlive;
     this.gotHead = true;
-    const te = headers['transfer-encoding'];
-    const length = headers['content-length'];
-    if (code === 204 || code === 304) this.state = NO_BODY;
-    else if (te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te)) this.state = CHUNK_SIZE;
-    else if (length !== undefined) {
-      if (!/^\d+$/.test(length)) throw new Http1Error(`invalid content-length ${JSON.stringify(length)}`, HTTP1_ERROR_CODES.PROTOCOL);
-      this.remaining = Number(length);
-      this.state = this.remaining === 0 ? NO_BODY : BODY_LENGTH;
-    } else {
-      this.state = BODY_UNTIL_CLOSE;
-      this.keepAlive = false;
-    }
-    exchange.handler.onResponseStart?.(exchange, code, headers, statusLine.slice(13));
+    this.state = parsed.state;
+    this.remaining = parsed.length;
+    exchange.handler.onResponseStart?.(exchange, parsed.code, parsed.headers, parsed.statusText);
     if (this.state === NO_BODY && !exchange.settled) this.finish();
   }
 
   private onLine(line: string): void {
     if (this.state === CHUNK_SIZE) {
-      const hex = (line.split(';', 1)[0] ?? '').trim();
-      if (!/^[0-9a-fA-F]{1,8}$/.test(hex)) throw new Http1Error(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}`, HTTP1_ERROR_CODES.PROTOCOL);
-      const size = parseInt(hex, 16);
+      const size = chunkSize(line);
       if (size === 0) this.state = TRAILERS;
       else {
         this.remaining = size;
@@ -406,6 +370,90 @@ class Connection {
       this.pool.released(this);
     } else this.destroy();
   }
+}
+
+/** A 1xx interim response: skipped, the real head follows. */
+const INTERIM = Symbol('interim');
+
+/** What a response head decides: status, headers (shared by every response with this head: read-only) and body framing. */
+interface ParsedHead {
+  code: number;
+  statusText: string;
+  headers: Readonly<Record<string, string>>;
+  keepAlive: boolean;
+  /** NO_BODY, CHUNK_SIZE, BODY_LENGTH or BODY_UNTIL_CLOSE. */
+  state: number;
+  /** Content-Length for BODY_LENGTH. */
+  length: number;
+}
+
+function parseHead(head: string): ParsedHead | typeof INTERIM {
+  const lines = head.split('\r\n');
+  const statusLine = lines[0] ?? '';
+  // "HTTP/1.x NNN reason", checked by position (a regex per response showed in profiles).
+  const d1 = statusLine.charCodeAt(9) - 0x30;
+  const d2 = statusLine.charCodeAt(10) - 0x30;
+  const d3 = statusLine.charCodeAt(11) - 0x30;
+  const code = d1 * 100 + d2 * 10 + d3;
+  const minor = statusLine.charCodeAt(7);
+  const digits = d1 >= 1 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9;
+  if (!digits || !statusLine.startsWith('HTTP/1.') || (minor !== 0x30 && minor !== 0x31) || statusLine.charCodeAt(8) !== 0x20 || (statusLine.length > 12 && statusLine.charCodeAt(12) !== 0x20)) {
+    throw new Http1Error(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
+  }
+  if (code >= 100 && code < 200) {
+    if (code === 101) throw new Http1Error('unexpected protocol switch (101)', HTTP1_ERROR_CODES.PROTOCOL);
+    return INTERIM;
+  }
+  const headers: Record<string, string> = {};
+  for (let k = 1; k < lines.length; k++) {
+    const line = lines[k]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Http1Error(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`, HTTP1_ERROR_CODES.PROTOCOL);
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const connection = headers.connection?.toLowerCase() ?? '';
+  let keepAlive = minor === 0x31 ? !connection.includes('close') : connection.includes('keep-alive');
+  const te = headers['transfer-encoding'];
+  const length = headers['content-length'];
+  let state: number;
+  let remaining = 0;
+  if (code === 204 || code === 304) state = NO_BODY;
+  else if (te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te)) state = CHUNK_SIZE;
+  else if (length !== undefined) {
+    if (!/^\d+$/.test(length)) throw new Http1Error(`invalid content-length ${JSON.stringify(length)}`, HTTP1_ERROR_CODES.PROTOCOL);
+    remaining = Number(length);
+    state = remaining === 0 ? NO_BODY : BODY_LENGTH;
+  } else {
+    state = BODY_UNTIL_CLOSE;
+    keepAlive = false;
+  }
+  return { code, statusText: statusLine.slice(13), headers, keepAlive, state, length: remaining };
+}
+
+/**
+ * The size in a chunk-size line: 1–8 hex digits, optional whitespace around them, then optional
+ * `;extensions`. By
+ * character codes: split + trim + a regex cost ~0.3 µs for each of a reply's two or more chunk lines.
+ */
+function chunkSize(line: string): number {
+  let size = 0;
+  let start = 0;
+  while (start < line.length && (line.charCodeAt(start) === 0x20 || line.charCodeAt(start) === 0x09)) start++;
+  let i = start;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (digit < 0) break;
+    size = size * 16 + digit;
+  }
+  let j = i;
+  while (j < line.length && (line.charCodeAt(j) === 0x20 || line.charCodeAt(j) === 0x09)) j++;
+  if (i === start || i - start > 8 || (j < line.length && line.charCodeAt(j) !== 0x3b)) {
+    throw new Http1Error(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}`, HTTP1_ERROR_CODES.PROTOCOL);
+  }
+  return size;
 }
 
 /** A FIFO of waiting exchanges without Array#shift's O(n) copies at thousands queued. */
@@ -445,6 +493,15 @@ export class Http1Pool {
   private closing = false;
   private drained: (() => void) | undefined;
   private readonly heads = new WeakMap<Record<string, string>, Map<string, string>>();
+  /**
+   * Response heads by their exact text. A server answers a stream of requests with the same head
+   * but for its Date line, which changes once a second; parsing one (split, trim, lower-case,
+   * header object) cost ~1.8 µs, a lookup ~0.5, and the
+   * comparison with the last head less. Bounded: cleared when full.
+   */
+  private readonly parsedHeads = new Map<string, ParsedHead | typeof INTERIM>();
+  private lastHead: string | undefined;
+  private lastParsed: ParsedHead | typeof INTERIM | undefined;
   /** Connections with a request to write at the end of this event-loop turn. */
   private writes: Connection[] = [];
   /** Checks every connection's wait against its timeout while any connection is open. */
@@ -455,6 +512,21 @@ export class Http1Pool {
     this.writes = [];
     for (const connection of writes) connection.flush();
   };
+
+  /** @internal The parsed form of a response head (see parsedHeads); throws Http1Error on a malformed one. */
+  parseHead(head: string): ParsedHead | typeof INTERIM {
+    // The last head first: comparing two strings is cheaper than hashing one for the map.
+    if (head === this.lastHead) return this.lastParsed!;
+    let parsed = this.parsedHeads.get(head);
+    if (parsed === undefined) {
+      parsed = parseHead(head);
+      if (this.parsedHeads.size >= 256) this.parsedHeads.clear();
+      this.parsedHeads.set(head, parsed);
+    }
+    this.lastHead = head;
+    this.lastParsed = parsed;
+    return parsed;
+  }
 
   constructor(origin: string, options: Http1PoolOptions = {}) {
     const url = new URL(origin);
