@@ -434,8 +434,8 @@ function parseHead(head: string): ParsedHead | typeof INTERIM {
 
 /**
  * The size in a chunk-size line: 1–8 hex digits, optional whitespace around them, then optional
- * `;extensions`. By
- * character codes: split + trim + a regex cost ~0.3 µs for each of a reply's two or more chunk lines.
+ * `;extensions`. Read by character codes: split + trim + a regex cost ~0.3 µs for each of a
+ * reply's two or more chunk lines.
  */
 function chunkSize(line: string): number {
   let size = 0;
