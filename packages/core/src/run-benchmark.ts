@@ -513,7 +513,8 @@ export async function sendWarmup(run: RunContext, hooks: KernelHooks, engine: En
   }
   if (!sample) return;
   const family = resolveFamily(run, engine);
-  const params = { ...resolveParams(run, source, sample, family), maxTokens: Math.min(16, resolveParams(run, source, sample, family).maxTokens) };
+  const resolved = resolveParams(run, source, sample, family);
+  const params = { ...resolved, maxTokens: Math.min(16, resolved.maxTokens) };
   const messages = stripTags(sample.messages ?? sample.turns?.[0]?.messages ?? []);
   const prompt = sample.prompt;
   const concurrency = Math.min(count, run.config.concurrency);
