@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../src/schedule/dispatch.js';
+import { arrivalTimesMs } from '../src/schedule/arrivals.js';
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => i)[Symbol.iterator]();
 
@@ -21,6 +22,30 @@ describe('dispatch', () => {
     expect(done).toHaveLength(40); // resolved only after the last handler finished
     expect(peak).toBe(3);
     expect(lags.every((l) => l >= 0)).toBe(true);
+  });
+
+  it('open loop: no request goes out before its arrival time, and each lag is the real lateness', async () => {
+    // Poisson at 5,000 req/s: most gaps are far under the timers' 1 ms, where a send can go out
+    // early (this loop once sent most of them 0.3-0.9 ms early) or late (counted as lag).
+    const n = 600;
+    const due = arrivalTimesMs({ rate: 5000, arrival: 'poisson', burstiness: 1 }, 11);
+    const dueMs = Array.from({ length: n }, () => due.next().value as number);
+    const sent: { i: number; at: number; lag: number }[] = [];
+    const before = performance.now();
+    await dispatch(items(n), { rate: 5000, arrival: 'poisson', seed: 11, signal: new AbortController().signal }, async (i, lag) => {
+      sent.push({ i, at: performance.now() - before, lag: lag ?? -1 });
+      await new Promise((r) => setImmediate(r));
+    });
+    const after = performance.now();
+    expect(sent).toHaveLength(n);
+    // dispatch's own clock starts between `before` and the first call: each send is at least
+    // its arrival time after `before`, and its lag at most the time since then.
+    for (const s of sent) {
+      expect(s.at).toBeGreaterThanOrEqual(dueMs[s.i]!);
+      expect(s.lag).toBeGreaterThanOrEqual(0);
+      expect(s.lag).toBeLessThanOrEqual(s.at - dueMs[s.i]! + 1e-6);
+    }
+    expect(after - before).toBeGreaterThanOrEqual(dueMs[n - 1]!);
   });
 
   it('open loop with a cap: time waiting for a slot is queue time, not client lag', async () => {

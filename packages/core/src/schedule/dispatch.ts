@@ -115,8 +115,17 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
     const fromWarmup = warming && at < warmupEnd;
     if (!fromWarmup) endWarmup();
     const wait = at - now();
-    if (wait > 1) {
-      await sleep(wait - 1); // timers fire late by up to ~1 ms; spin the rest on the next loop turn
+    if (wait > 0) {
+      // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
+      // ~1 ms late) and spins the rest on event-loop turns, each of which still reads replies: the
+      // send is on time. A shorter wait sleeps one timer tick (Node's minimum, 1 ms): the send is
+      // up to ~1 ms late, counted as lag, and every request due meanwhile goes out in that turn.
+      // Spinning those waits too costs the client ~15% more CPU per request at 12,000 req/s
+      // (one loop turn per request instead of one per batch); sending them early, as this loop
+      // once did, put most requests above 1,000 req/s 0.3-0.9 ms ahead of their arrival time,
+      // unseen by the lag metric. The spin after either sleep also covers a timer that fires
+      // early: libuv counts from the loop's cached time, which can trail the clock.
+      await sleep(wait > 1 ? wait - 1 : wait);
       while (now() < at) await tick();
       sinceYield = 0;
     } else if (++sinceYield >= 32) {
