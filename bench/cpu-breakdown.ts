@@ -5,7 +5,7 @@
  * far less, so each layer is measured that way, in alternating rounds within one process, and the
  * median is printed.
  *
- *   pnpm bench:breakdown [--requests 60000] [--rounds 5] [--concurrency 64]
+ *   pnpm bench:breakdown [--requests 60000] [--rounds 5] [--concurrency 64] [--rate R]
  *
  * Variants, each adding one layer to the one before:
  *   client     the shared OpenAI client + PerformanceAggregator in a bare loop
@@ -15,7 +15,9 @@
  *   no-write   the real JournalStore with the file's write and fdatasync replaced by no-ops
  *   no-sync    …with only fdatasync a no-op (the writes reach the page cache)
  *   kernel     the real path, journal on the OS temp dir
- * `--only a,b` runs a subset (the "vs previous" column then compares within it).
+ * `--only a,b` runs a subset (the "vs previous" column then compares within it). `--rate R` runs the
+ * kernel variants in open loop instead (Poisson arrivals at R req/s, 1,024 connections, as the open-loop
+ * steps of bench:client do): a client below saturation reads fewer replies per event-loop turn.
  * The replacements patch prototypes for the duration of one variant: diagnostic only.
  */
 import { mkdtemp, open, rm } from 'node:fs/promises';
@@ -35,11 +37,13 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '64' },
     only: { type: 'string' },
+    rate: { type: 'string' },
   },
 });
 const N = Number(args.requests);
 const ROUNDS = Number(args.rounds);
 const C = Number(args.concurrency);
+const RATE = args.rate === undefined ? undefined : Number(args.rate);
 /** Requests before the window opens: connections made, code warmed up. */
 const WARM = Math.min(2000, Math.floor(N / 10));
 
@@ -119,9 +123,9 @@ async function kernelPath(): Promise<Figures> {
   try {
     const config = resolveRootConfig({ warmup: { requests: C }, concurrency: C, generation: { maxTokens: 8, temperature: 0 } }, { baseDir: process.cwd() });
     const kernel = new Kernel({ config, logger: silentLogger(), outDir, runId: 'breakdown' });
-    kernel.use(attachEngine(server.url, C).plugin);
+    kernel.use(attachEngine(server.url, RATE === undefined ? C : 1024).plugin);
     kernel.use(probe);
-    kernel.use(serving, { inputTokens: 64, outputTokens: 8, numPrompts: 1000, load: { concurrency: C, numRequests: N } });
+    kernel.use(serving, { inputTokens: 64, outputTokens: 8, numPrompts: 1000, load: RATE === undefined ? { concurrency: C, numRequests: N } : { rate: RATE, arrival: 'poisson', concurrency: 4096, numRequests: N } });
     const summary = await kernel.run();
     if (summary.status !== 'completed' || !figures) throw new Error(`breakdown run ${summary.status}: ${summary.error?.message ?? 'window not closed'}`);
     return figures;
@@ -178,7 +182,8 @@ if (args.only) {
 }
 
 try {
-  console.log(`CPU per request inside the window, ${N - WARM} requests per round, c=${C}, median of ${ROUNDS} alternating rounds\n`);
+  const load = RATE === undefined ? `c=${C}` : `kernel variants open loop at ${RATE} req/s (Poisson), client c=${C}`;
+  console.log(`CPU per request inside the window, ${N - WARM} requests per round, ${load}, median of ${ROUNDS} alternating rounds\n`);
   const all: Record<string, Figures[]> = {};
   for (let r = 0; r < ROUNDS; r++) for (const [name, run] of Object.entries(variants)) (all[name] ??= []).push(await run());
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

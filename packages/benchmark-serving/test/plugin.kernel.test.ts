@@ -56,6 +56,8 @@ describe('benchmark-serving in the kernel', () => {
     const perf = summary.benchmarks.serving!.performance!;
     expect(perf.completed).toBe(25);
     expect(perf.client_lag_ms).toBeDefined();
+    // Each record's lag is kept to the microsecond, like the other timing fields.
+    for (const r of records) expect(String(r.result.timing.lagMs)).toMatch(/^\d+(\.\d{1,3})?$/);
     // The plugin's own load, not the root config's (whose closed-loop concurrency does not apply).
     expect(summary.benchmarks.serving!.load).toEqual({ rate: 500, arrival: 'gamma', burstiness: 0.5, num_requests: 25 });
     for (const r of e.requests) expect(r.params.maxTokens).toBeGreaterThanOrEqual(1);
