@@ -5,6 +5,7 @@ import type { Engine, MetricsScrape } from './engine.js';
 import { ERROR_CODES, YardstickError, describeError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
 import type { ModelFamily } from './model.js';
+import { toMicroseconds } from './microseconds.js';
 import { dispatch, type DispatchWarmup } from './schedule/dispatch.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, PhaseLoad, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
 
@@ -81,8 +82,6 @@ function isoNow(): string {
   }
   return isoText;
 }
-
-const toMicroseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
 const SKIP = Symbol('skip');
 const END_CYCLE = Symbol('end of this pass');
@@ -354,8 +353,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       }
       result = attempts[0]!;
     }
-    // To the microsecond, like every other timing field: a full double (0.13649200000008932) is
-    // noise past the clock's resolution and costs more to print in every journal record.
+    // To the microsecond like every other timing field, not a full double (0.13649200000008932).
     if (lagMs !== undefined) result.timing.lagMs = toMicroseconds(lagMs);
     if (queueMs !== undefined) result.timing.queueMs = toMicroseconds(queueMs);
     if (run.signal.aborted && requestsOf({ result, turns, attempts }).some(isAbort)) return; // redone on resume

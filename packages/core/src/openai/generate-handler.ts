@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
 import { YardstickError } from '../errors.js';
+import { toMicroseconds } from '../microseconds.js';
 import type { GenerateResult, TimingTrace } from '../types.js';
 import { CHUNK_CONTENT, CHUNK_ERROR, plainContent, ReplyAccumulator } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
@@ -82,7 +83,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     private readonly signal: AbortSignal | undefined,
   ) {
     this.t0 = performance.now();
-    this.timing = { sentAt: microseconds(performance.timeOrigin + this.t0), chunksMs: [], doneMs: 0 };
+    this.timing = { sentAt: toMicroseconds(performance.timeOrigin + this.t0), chunksMs: [], doneMs: 0 };
   }
 
   /**
@@ -90,7 +91,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
    * resolution, and shorter numbers make every stored record cheaper to write and read back.
    */
   private elapsed(): number {
-    return microseconds(performance.now() - this.t0);
+    return toMicroseconds(performance.now() - this.t0);
   }
 
   start(): void {
@@ -313,7 +314,6 @@ export function completeUtf8Length(b: Uint8Array): number {
   return n; // no lead byte within 4 bytes: invalid, the decoder substitutes U+FFFD
 }
 
-const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
 function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
