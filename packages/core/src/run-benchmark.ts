@@ -20,8 +20,8 @@ export interface BenchmarkRunInput {
   emit: <K extends keyof RunEventMap>(event: K, payload: RunEventMap[K]) => void;
   /** Whether anyone listens to an event (per-request payloads are only built for listeners). */
   listening?: (event: keyof RunEventMap) => boolean;
-  /** Filled phase by phase as phases start (kept when a later phase throws); also returned. */
-  outcomes?: Record<string, PhaseOutcome>;
+  /** Each phase's load and server metrics by phase name, filled as phases start (kept when a later phase throws). */
+  outcomes: Record<string, PhaseOutcome>;
 }
 
 interface Phase {
@@ -112,14 +112,14 @@ export function phaseLoad(load: Phase['load']): PhaseLoad {
   return out;
 }
 
-/** Runs every phase of one benchmark; returns each phase's load and server metrics by phase name. */
-export async function runBenchmark(input: BenchmarkRunInput): Promise<Record<string, PhaseOutcome>> {
+/** Runs every phase of one benchmark, recording each phase's outcome in `input.outcomes`. */
+export async function runBenchmark(input: BenchmarkRunInput): Promise<void> {
   const { source, run, hooks, engine } = input;
   if (run.mode === 'run' && !engine && hooks.generate.taps.length === 0) {
     throw new YardstickError(ERROR_CODES.NO_ENGINE, 'No engine is configured.', { hint: 'Add an engine plugin, e.g. `engine-llamacpp: { model: ./model.gguf }`.' });
   }
   const family = resolveFamily(run, engine);
-  const outcomes = input.outcomes ?? {};
+  const { outcomes } = input;
   for (const phase of phasesOf(source, run)) {
     if (run.signal.aborted) break;
     // Recorded before the phase runs: an interrupted phase's records still say what load they ran under.
@@ -127,7 +127,6 @@ export async function runBenchmark(input: BenchmarkRunInput): Promise<Record<str
     const metrics = await runPhase(input, phase, family);
     if (metrics) outcome.serverMetrics = metrics;
   }
-  return outcomes;
 }
 
 async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFamily | undefined): Promise<Record<string, unknown> | undefined> {

@@ -97,7 +97,7 @@ describe('ContentChunkTemplate (JSON.parse-free reading of repeated stream chunk
 
 describe('completeUtf8Length (a character split across network chunks is held back)', () => {
   it('cuts exactly before a partial character and decodes every split like one buffer', async () => {
-    const { completeUtf8Length } = await import('../src/openai/client.js');
+    const { completeUtf8Length } = await import('../src/openai/generate-handler.js');
     const text = 'aé中😀b';
     const bytes = Buffer.from(text);
     for (let cut = 0; cut <= bytes.length; cut++) {

@@ -6,8 +6,6 @@ import { GenerateHandler } from './generate-handler.js';
 import { Http1Pool } from './http1-pool.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText } from './errors.js';
 
-export { completeUtf8Length } from './generate-handler.js';
-
 /** Request body shapes of the non-standard `/tokenize` and `/detokenize` endpoints. */
 export type TokenizerApi = 'llamacpp' | 'vllm';
 

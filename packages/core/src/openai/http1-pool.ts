@@ -496,8 +496,8 @@ export class Http1Pool {
   /**
    * Response heads by their exact text. A server answers a stream of requests with the same head
    * but for its Date line, which changes once a second; parsing one (split, trim, lower-case,
-   * header object) cost ~1.8 µs, a lookup ~0.5, and the
-   * comparison with the last head less. Bounded: cleared when full.
+   * header object) cost ~1.8 µs, a lookup ~0.5, and the comparison with the last head less.
+   * Bounded: cleared when full.
    */
   private readonly parsedHeads = new Map<string, ParsedHead | typeof INTERIM>();
   private lastHead: string | undefined;
