@@ -2,12 +2,18 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAICompatibleClient } from '../src/index.js';
 
-/** A server that starts every stream and then never finishes it. */
+/** A server that starts every stream and then never finishes it, unless the prompt is "finish". */
 function hangingServer(): Server {
   return createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: 'x', finish_reason: null }] })}\n\n`);
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: 'x', finish_reason: null }] })}\n\n`);
+      if ((JSON.parse(body) as { prompt?: string }).prompt === 'finish') {
+        res.end(`data: ${JSON.stringify({ choices: [{ index: 0, text: '', finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+      }
+    });
   });
 }
 
@@ -43,5 +49,22 @@ describe('one run signal aborting many requests in flight', () => {
     const p = client.generate({ requestId: 'after', benchmark: 'b', sampleId: 'x', kind: 'completion', prompt: 'p', params }, next.signal).catch((e: { code?: string }) => e.code);
     setTimeout(() => next.abort(), 100);
     expect(await p).toBe('YS_ENGINE_ABORTED');
+  });
+
+  it('aborts only the requests still in flight when others finished first, in any order', async () => {
+    const controller = new AbortController();
+    const params = { maxTokens: 8, temperature: 0 };
+    // Finished requests leave the in-flight list from its head, middle and tail; the abort must
+    // still reach every hanging one and nothing else.
+    const prompts = ['finish', 'hang', 'finish', 'finish', 'hang', 'hang', 'finish', 'hang', 'finish'];
+    const pending = prompts.map((prompt, i) =>
+      client.generate({ requestId: `m${i}`, benchmark: 'b', sampleId: String(i), kind: 'completion', prompt, params }, controller.signal).then(
+        (r) => (r.error ? r.error.code : 'completed'),
+        (e: { code?: string }) => e.code,
+      ),
+    );
+    await Promise.all(pending.filter((_, i) => prompts[i] === 'finish'));
+    controller.abort();
+    expect(await Promise.all(pending)).toEqual(prompts.map((p) => (p === 'finish' ? 'completed' : 'YS_ENGINE_ABORTED')));
   });
 });
