@@ -8,15 +8,16 @@
  *   pnpm bench:breakdown [--requests 60000] [--rounds 5] [--concurrency 64] [--rate R]
  *
  * Variants, each adding one layer to the one before:
- *   client     the shared OpenAI client + PerformanceAggregator in a bare loop
+ *   client     the shared OpenAI client + PerformanceAggregator in a bare loop (with `--rate`,
+ *              driven by the kernel's open-loop dispatcher instead: what open loop costs by itself)
  *   no-store   the full kernel path with the journal's append replaced by a no-op that resolves
  *              its records in 10 ms batches (scheduler, hooks, records, batch callbacks)
  *   stringify  …whose no-op also runs JSON.stringify on each record
  *   no-write   the real JournalStore with the file's write and fdatasync replaced by no-ops
  *   no-sync    …with only fdatasync a no-op (the writes reach the page cache)
  *   kernel     the real path, journal on the OS temp dir
- * `--only a,b` runs a subset (the "vs previous" column then compares within it). `--rate R` runs the
- * kernel variants in open loop instead (Poisson arrivals at R req/s, 1,024 connections, as the open-loop
+ * `--only a,b` runs a subset (the "vs previous" column then compares within it). `--rate R` runs every
+ * variant in open loop instead (Poisson arrivals at R req/s, 1,024 connections, as the open-loop
  * steps of bench:client do): a client below saturation reads fewer replies per event-loop turn.
  * The replacements patch prototypes for the duration of one variant: diagnostic only.
  */
@@ -25,7 +26,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { definePlugin, JournalStore, Kernel, OpenAICompatibleClient, PerformanceAggregator, resolveRootConfig, silentLogger, type SampleRecord } from '../packages/core/src/index.js';
+import { definePlugin, dispatch, type GenerateRequest, JournalStore, Kernel, OpenAICompatibleClient, PerformanceAggregator, resolveRootConfig, silentLogger, type SampleRecord } from '../packages/core/src/index.js';
 import serving from '../packages/benchmark-serving/src/index.js';
 import { attachEngine } from './lib/attach-engine.js';
 import { ownSession } from './lib/priority.js';
@@ -81,17 +82,33 @@ function measuringWindow(count: number) {
   };
 }
 
+const benchRequest = (i: number): GenerateRequest => ({ requestId: `b:${i}`, benchmark: 'b', sampleId: String(i), kind: 'completion', prompt: 'x'.repeat(64), params: { maxTokens: 8, temperature: 0, ignoreEos: true } });
+
 async function clientOnly(): Promise<Figures> {
-  const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: C });
+  const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: RATE === undefined ? C : 1024 });
   const aggregator = new PerformanceAggregator();
   const window = measuringWindow(N - WARM);
   let next = 0;
+  if (RATE !== undefined) {
+    // The same open-loop dispatcher as the kernel, driving the bare client: what open loop costs by itself.
+    let done = 0;
+    const items = (function* () {
+      for (let i = 0; i < N; i++) yield i;
+    })();
+    await dispatch(items, { rate: RATE, arrival: 'poisson', seed: 1, signal: new AbortController().signal }, async (i) => {
+      aggregator.add(await client.generate(benchRequest(i)));
+      if (++done === WARM) window.open();
+    });
+    const figures = window.close();
+    await client.close();
+    return figures;
+  }
   await Promise.all(
     Array.from({ length: C }, async () => {
       while (next < N) {
         const i = next++;
         if (i === WARM) window.open();
-        aggregator.add(await client.generate({ requestId: `b:${i}`, benchmark: 'b', sampleId: String(i), kind: 'completion', prompt: 'x'.repeat(64), params: { maxTokens: 8, temperature: 0, ignoreEos: true } }));
+        aggregator.add(await client.generate(benchRequest(i)));
       }
     }),
   );
@@ -182,7 +199,7 @@ if (args.only) {
 }
 
 try {
-  const load = RATE === undefined ? `c=${C}` : `kernel variants open loop at ${RATE} req/s (Poisson), client c=${C}`;
+  const load = RATE === undefined ? `c=${C}` : `open loop at ${RATE} req/s (Poisson)`;
   console.log(`CPU per request inside the window, ${N - WARM} requests per round, ${load}, median of ${ROUNDS} alternating rounds\n`);
   const all: Record<string, Figures[]> = {};
   for (let r = 0; r < ROUNDS; r++) for (const [name, run] of Object.entries(variants)) (all[name] ??= []).push(await run());
