@@ -295,9 +295,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
    * object shape keeps the client's optimized code valid when a phase's warm-up hands over to measuring.
    */
   const singleRequest = (sample: Sample, params: GenerationParams, requestId: string, warmup: boolean): GenerateRequest =>
-    singleKind(sample, source) === 'completion'
-      ? completionRequest(requestId, name, sample.id, sample.prompt ?? '', sample.tools, params, warmup)
-      : chatRequest(requestId, name, sample.id, stripTags(sample.messages ?? []), sample.tools, params, warmup);
+    singleRequestOf(source, sample, requestId, name, sample.tools, params, warmup);
 
   const send = async (request: GenerateRequest): Promise<GenerateResult> => {
     let result: GenerateResult | undefined;
@@ -384,9 +382,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     const first = source.samples(run.signal);
     const cycled = isSyncIterable(first) ? cycleSync(first) : cycleAsync(first);
     const sendOne = async ({ sample }: Item): Promise<void> => {
-      // A conversation warms up with its first turn.
-      const single = sample.turns?.length ? { ...sample, messages: [...(sample.messages ?? []), ...sample.turns[0]!.messages], turns: undefined } : sample;
-      await send(singleRequest(single, paramsOf(sample), `${name}:warmup#${n++}`, true));
+      await send(singleRequest(firstTurnOf(sample), paramsOf(sample), `${name}:warmup#${n++}`, true));
     };
     // Server counters (tokens, prefix-cache hits, preemptions) are diffed over the measured window:
     // a fresh baseline scrape as the warm-up hands over. The window still holds the tail of the
@@ -491,6 +487,18 @@ function promptless(sample: Sample): Sample {
   return rest;
 }
 
+/** The one request of a single-turn sample, of the kind its prompt or messages (else its source) decide. */
+function singleRequestOf(source: BenchmarkSource, sample: Sample, requestId: string, benchmark: string, tools: Sample['tools'], params: GenerationParams, warmup: boolean): GenerateRequest {
+  return singleKind(sample, source) === 'completion'
+    ? completionRequest(requestId, benchmark, sample.id, sample.prompt ?? '', tools, params, warmup)
+    : chatRequest(requestId, benchmark, sample.id, stripTags(sample.messages ?? []), tools, params, warmup);
+}
+
+/** What a warm-up sends for a sample: a conversation's first request (its messages, then turn 0's), else the sample itself. */
+function firstTurnOf(sample: Sample): Sample {
+  return sample.turns?.length ? { ...sample, messages: [...(sample.messages ?? []), ...sample.turns[0]!.messages], turns: undefined } : sample;
+}
+
 /** The request kind of a single-turn sample: its own prompt or messages decide, else the source's kind. */
 function singleKind(sample: Sample, source: BenchmarkSource): 'completion' | 'chat' {
   return sample.prompt !== undefined ? 'completion' : sample.messages ? 'chat' : source.kind ?? 'completion';
@@ -521,8 +529,8 @@ export async function sendWarmup(run: RunContext, hooks: KernelHooks, engine: En
   const family = resolveFamily(run, engine);
   const resolved = resolveParams(run, source, sample, family);
   const params = { ...resolved, maxTokens: Math.min(16, resolved.maxTokens) };
-  const messages = stripTags(sample.messages ?? sample.turns?.[0]?.messages ?? []);
-  const prompt = sample.prompt;
+  // The same first request as a phase warm-up builds, without tools: this only wakes the engine up.
+  const single = firstTurnOf(sample);
   const concurrency = Math.min(count, run.config.concurrency);
   let next = 0;
   await Promise.all(
@@ -530,8 +538,7 @@ export async function sendWarmup(run: RunContext, hooks: KernelHooks, engine: En
       while (next < count && !run.signal.aborted) {
         const i = next++;
         const requestId = `warmup:${i}`;
-        const request = prompt !== undefined ? completionRequest(requestId, 'warmup', sample.id, prompt, undefined, params, true) : chatRequest(requestId, 'warmup', sample.id, messages, undefined, params, true);
-        const result = await hooks.generate.promise(request, run);
+        const result = await hooks.generate.promise(singleRequestOf(source, single, requestId, 'warmup', undefined, params, true), run);
         if (result?.error) run.logger.warn({ error: result.error }, 'warm-up request failed');
       }
     }),

@@ -36,4 +36,20 @@ describe('request shape', () => {
     expect(seen.some((r) => r.warmup && r.benchmark !== 'warmup')).toBe(true);
     expect(seen.some((r) => r.requestId.endsWith('#1'))).toBe(true);
   });
+
+  it('sends a conversation the same first request from the root warm-up as from a phase warm-up', async () => {
+    const seen: GenerateRequest[] = [];
+    const inner = fakeEngine();
+    const engine: Engine = { ...inner, generate: (request, signal) => (seen.push(request), inner.generate(request, signal)) };
+    const chats: Sample[] = [{ id: 'm', task: 't', messages: [{ role: 'system', content: 's', tag: 'sys' }], turns: [{ messages: [{ role: 'user', content: 'a' }] }, { messages: [{ role: 'user', content: 'b' }] }] }];
+    const dir = await mkdtemp(join(tmpdir(), 'ys-shape-'));
+    const config = resolveRootConfig({ concurrency: 1, warmup: { requests: 1 }, load: { warmupSeconds: 0.02 } }, { baseDir: process.cwd() });
+    const summary = await new Kernel({ config, logger: silentLogger(), outDir: dir, runId: 'shape' }).use(enginePlugin(engine)).use(samplesPlugin({ chats })).run();
+    expect(summary.status).toBe('completed');
+    const root = seen.find((r) => r.benchmark === 'warmup');
+    const phase = seen.find((r) => r.warmup && r.benchmark !== 'warmup');
+    const firstTurn = [{ role: 'system', content: 's' }, { role: 'user', content: 'a' }];
+    expect(root?.kind === 'chat' && root.messages).toEqual(firstTurn);
+    expect(phase?.kind === 'chat' && phase.messages).toEqual(firstTurn);
+  });
 });
