@@ -17,7 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildRequestBody, JournalStore, OpenAICompatibleClient, PerformanceAggregator, SystemSampler, type GenerateRequest, type SampleRecord } from '../packages/core/src/index.js';
+import { buildRequestBody, JournalStore, OpenAICompatibleClient, PerformanceAggregator, SystemSampler, type GenerateRequest, type SampleRecord, type SystemSummary } from '../packages/core/src/index.js';
 import { runKernelBench, type KernelBenchOptions } from './lib/kernel-run.js';
 import { startStandIn } from './lib/stand-in.js';
 import { runWrk } from './lib/wrk.js';
@@ -232,6 +232,16 @@ try {
   }
 
   if (want('rates')) {
+    // CPU of each step, server and client, warm-up included: at the top rates the two processes
+    // together fill this 2-core machine, and the table should show when that, not the client, is the limit.
+    const stepCpu = new Map<string, SystemSummary>();
+    let stepSampler: { name: string; sampler: SystemSampler } | undefined;
+    const closeStep = async () => {
+      if (!stepSampler) return;
+      const { name, sampler } = stepSampler;
+      stepSampler = undefined;
+      stepCpu.set(name, await sampler.stop());
+    };
     const { summary } = await runKernelBench({
       baseUrl: server.url,
       connections: 1024,
@@ -243,19 +253,33 @@ try {
       // Each step first runs STEP_WARMUP_S at its own rate, unmeasured (load.warmupSeconds, guidellm's
       // warm-up): the lag of a step is then its steady state, not the ramp from the previous step.
       load: { sweep: { rate: RATES }, arrival: 'poisson', duration: STEP_S, numRequests: 1e9, concurrency: 4096, ...(STEP_WARMUP_S > 0 ? { warmupSeconds: STEP_WARMUP_S } : {}) },
+      onBenchmarkStart: (name) => {
+        void closeStep();
+        const sampler = new SystemSampler({ intervalMs: 250, pid: server.child.pid, gpu: false });
+        sampler.start();
+        stepSampler = { name, sampler };
+      },
     });
+    await closeStep();
     let sustained = 0;
     const steps: unknown[] = [];
     console.log(`\nopen loop (Poisson arrivals, kernel path; each step ${STEP_WARMUP_S > 0 ? `${STEP_WARMUP_S} s of unmeasured warm-up at its rate, then ` : ''}${STEP_S} s measured):`);
-    console.log(`${'rate req/s'.padStart(12)} ${'achieved'.padStart(10)} ${'lag p50 ms'.padStart(11)} ${'lag p99 ms'.padStart(11)} ${'failed'.padStart(7)}  client bottleneck?`);
+    console.log(`${'rate req/s'.padStart(12)} ${'achieved'.padStart(10)} ${'lag p50 ms'.padStart(11)} ${'lag p99 ms'.padStart(11)} ${'failed'.padStart(7)} ${'CPU % client'.padStart(13)} ${'server'.padStart(7)} ${'loop busy'.padStart(10)}  client bottleneck?`);
     for (const rate of RATES) {
       const perf = summary.benchmarks[`serving[rate=${rate}]`]?.performance;
       if (!perf) continue;
       const lag = perf.client_lag_ms!;
       const ok = lag.p99 < 5 && perf.request_throughput >= 0.95 * rate && perf.failed === 0;
       if (ok) sustained = Math.max(sustained, rate);
-      console.log(`${fmt(rate).padStart(12)} ${fmt(perf.request_throughput).padStart(10)} ${fmt(lag.median, 3).padStart(11)} ${fmt(lag.p99, 3).padStart(11)} ${String(perf.failed).padStart(7)}  ${perf.client_bottleneck ? 'yes' : 'no'}`);
-      steps.push({ rate, achieved: perf.request_throughput, lagP50: lag.median, lagP99: lag.p99, failed: perf.failed, bottleneck: perf.client_bottleneck });
+      const cpu = stepCpu.get(`serving[rate=${rate}]`);
+      const clientCpu = cpu?.yardstick.cpu_percent.mean;
+      const serverCpu = cpu?.engine?.cpu_percent.mean;
+      const busy = cpu?.yardstick.event_loop_utilization?.mean;
+      const pct = (v: number | undefined, width: number) => (v === undefined ? '?' : fmt(v)).padStart(width);
+      console.log(
+        `${fmt(rate).padStart(12)} ${fmt(perf.request_throughput).padStart(10)} ${fmt(lag.median, 3).padStart(11)} ${fmt(lag.p99, 3).padStart(11)} ${String(perf.failed).padStart(7)} ${pct(clientCpu, 13)} ${pct(serverCpu, 7)} ${pct(busy === undefined ? undefined : busy * 100, 9)}%  ${perf.client_bottleneck ? 'yes' : 'no'}`,
+      );
+      steps.push({ rate, achieved: perf.request_throughput, lagP50: lag.median, lagP99: lag.p99, failed: perf.failed, bottleneck: perf.client_bottleneck, clientCpuPercent: clientCpu, serverCpuPercent: serverCpu, eventLoopBusy: busy });
     }
     line('max sustained rate (lag p99 < 5 ms)', `${fmt(sustained)} req/s`);
     results.rates = { steps, maxSustained: sustained, stepSeconds: STEP_S, warmupSeconds: STEP_WARMUP_S };

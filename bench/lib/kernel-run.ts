@@ -22,6 +22,23 @@ export interface KernelBenchOptions {
   outRoot?: string;
   /** Called once a second with requests answered and samples stored so far. */
   onProgress?: (p: { t: number; requests: number; stored: number }) => void;
+  /** Called as each benchmark (each step of a sweep) starts, warm-up included. */
+  onBenchmarkStart?: (benchmark: string) => void;
+}
+
+/** Tells `onStart` as each benchmark starts: per-step measurements of a sweep. */
+function phasePlugin(onStart: (benchmark: string) => void) {
+  return definePlugin({
+    name: 'bench-phases',
+    version: '0.1.0',
+    kind: 'reporter',
+    core: '^0.1.0',
+    apply({ hooks }) {
+      hooks.setup.tap('bench-phases', (run) => {
+        run.events.on('benchmarkStart', (e) => onStart(e.benchmark));
+      });
+    },
+  });
 }
 
 /** Counts `requestDone` / `sampleDone` events: shows whether the scheduler or the store is the one lagging. */
@@ -63,6 +80,7 @@ export async function runKernelBench(options: KernelBenchOptions): Promise<{ sum
     const { plugin } = attachEngine(options.baseUrl, options.connections);
     kernel.use(plugin);
     if (options.onProgress) kernel.use(progressPlugin(options.onProgress));
+    if (options.onBenchmarkStart) kernel.use(phasePlugin(options.onBenchmarkStart));
     kernel.use(serving, { inputTokens: options.inputTokens, outputTokens: options.outputTokens, numPrompts: options.numPrompts, load: options.load });
     const t0 = performance.now();
     const summary = await kernel.run();
