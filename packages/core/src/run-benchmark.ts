@@ -327,7 +327,13 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     return result;
   };
 
-  const handle = async ({ sample, index }: { sample: Sample; index: number }, lagMs: number | undefined, queueMs?: number): Promise<void> => {
+  let warmupSent = 0;
+  const handle = async ({ sample, index }: Item, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean): Promise<void> => {
+    if (warmup) {
+      // Sent at the phase's load and dropped: no record, no metric, no requestDone event.
+      await send(singleRequest(firstTurnOf(sample), paramsOf(sample), `${name}:warmup#${warmupSent++}`, true));
+      return;
+    }
     const params = paramsOf(sample);
     let result: GenerateResult;
     let turns: GenerateResult[] | undefined;
@@ -374,16 +380,12 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
 
   /**
    * The phase's warm-up (load.warmupSeconds): the samples again, cycled, each sent as one request
-   * at the phase's own load and then dropped: no record, no metric, no requestDone event.
+   * at the phase's own load (through `handle`) and then dropped.
    */
   function warmupOf(seconds: number | undefined): DispatchWarmup<Item> | undefined {
     if (!seconds) return undefined;
-    let n = 0;
     const first = source.samples(run.signal);
     const cycled = isSyncIterable(first) ? cycleSync(first) : cycleAsync(first);
-    const sendOne = async ({ sample }: Item): Promise<void> => {
-      await send(singleRequest(firstTurnOf(sample), paramsOf(sample), `${name}:warmup#${n++}`, true));
-    };
     // Server counters (tokens, prefix-cache hits, preemptions) are diffed over the measured window:
     // a fresh baseline scrape as the warm-up hands over. The window still holds the tail of the
     // warm-up requests in flight at that moment, as a steady load does.
@@ -391,7 +393,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       measuredFrom = scrapes.length;
       void scrape();
     };
-    return { ms: seconds * 1000, items: cycled, handle: sendOne, onEnd };
+    return { ms: seconds * 1000, items: cycled, onEnd };
   }
   function* cycleSync(first: Iterable<Sample>): Generator<Item> {
     for (let samples: Iterable<Sample> | AsyncIterable<Sample> = first; isSyncIterable(samples); samples = source.samples(run.signal)) {

@@ -94,8 +94,12 @@ describe('dispatch', () => {
     const count = await dispatch(
       items(20),
       { rate: 500, arrival: 'constant', seed: 1, signal: new AbortController().signal },
-      async () => void sends.push({ kind: 'measured', at: performance.now() - t0 }),
-      { ms: 100, items: warmItems, handle: async () => void sends.push({ kind: 'warm', at: performance.now() - t0 }), onEnd: () => void sends.push({ kind: 'end', at: 0 }) },
+      async (i, _lag, _queue, warmup) => {
+        // Warm-up items (negative here) come flagged; measured ones do not.
+        expect(warmup).toBe(i < 0);
+        sends.push({ kind: warmup ? 'warm' : 'measured', at: performance.now() - t0 });
+      },
+      { ms: 100, items: warmItems, onEnd: () => void sends.push({ kind: 'end', at: 0 }) },
     );
     expect(count).toBe(20);
     // onEnd once, exactly between the last warm-up send and the first measured one.
@@ -125,18 +129,12 @@ describe('dispatch', () => {
     const count = await dispatch(
       items(1e6),
       { concurrency: 3, seed: 1, durationMs: 60, signal: new AbortController().signal },
-      async () => {
-        if (firstMeasured < 0) firstMeasured = performance.now() - t0;
+      async (_i, _lag, _queue, warmup) => {
+        if (warmup) warm++;
+        else if (firstMeasured < 0) firstMeasured = performance.now() - t0;
         await new Promise((r) => setTimeout(r, 5));
       },
-      {
-        ms: 50,
-        items: warmItems,
-        handle: async () => {
-          warm++;
-          await new Promise((r) => setTimeout(r, 5));
-        },
-      },
+      { ms: 50, items: warmItems },
     );
     expect(warm).toBeGreaterThan(3);
     expect(firstMeasured).toBeGreaterThanOrEqual(49);

@@ -15,14 +15,13 @@ export interface DispatchOptions {
 
 /**
  * A warm-up at the phase's own load (guidellm's per-benchmark warmup): for its first `ms`, the
- * dispatcher sends `items` through `handle` on the same schedule and concurrency, then switches to
- * the measured items without a gap, so measuring starts from steady state rather than from an idle
- * server and a cold client. Warm-up items are not counted.
+ * dispatcher sends `items` through the handler (with `warmup` true) on the same schedule and
+ * concurrency, then switches to the measured items without a gap, so measuring starts from steady
+ * state rather than from an idle server and a cold client. Warm-up items are not counted.
  */
 export interface DispatchWarmup<T> {
   ms: number;
   items: Items<T>;
-  handle: (item: T) => Promise<void>;
   /** Called once, as measuring begins (before the first measured item is taken). */
   onEnd?: () => void;
 }
@@ -30,9 +29,16 @@ export interface DispatchWarmup<T> {
 /**
  * `lagMs`: how late the client itself sent the item (open loop only). `queueMs`: how long it waited
  * for a free concurrency slot on top of that (open loop with a concurrency cap only; vLLM's client
- * queue time). Their sum is the send time minus the scheduled time.
+ * queue time). Their sum is the send time minus the scheduled time. `warmup`: a warm-up item.
+ *
+ * Warm-up and measured items go through one handler and one call site: a phase's handler is a new
+ * closure, and an optimized dispatch loop that has only seen another one at a call site deoptimizes
+ * when the new one arrives ("wrong call target", seen with --trace-deopt). With one call site that
+ * happens during the warm-up, not as measuring starts. (Other per-phase closures still deoptimize
+ * their callers there in the second phase of a process: at 15,000 req/s that put 50-150 ms of lag
+ * on the first half second of such a step on this machine. Real engines run far below these rates.)
  */
-export type Handler<T> = (item: T, lagMs: number | undefined, queueMs?: number) => Promise<void>;
+export type Handler<T> = (item: T, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean) => Promise<void>;
 
 /** An async iterator, or a sync one (in-memory samples): the sync kind costs no await per item. */
 export type Items<T> = AsyncIterator<T> | Iterator<T>;
@@ -76,16 +82,16 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
     await Promise.all(
       Array.from({ length: workers }, async () => {
         while (!stopped()) {
-          const w = warming ? await nextWarmup(now()) : undefined;
-          if (w !== undefined) {
-            await warmup!.handle(w);
-            continue;
+          let item: T | undefined = warming ? ((await nextWarmup(now())) as T | undefined) : undefined;
+          const warm = item !== undefined;
+          if (!warm) {
+            let next = items.next();
+            if (next instanceof Promise) next = await next;
+            if (next.done) return;
+            count++;
+            item = next.value;
           }
-          let next = items.next();
-          if (next instanceof Promise) next = await next;
-          if (next.done) return;
-          count++;
-          await handle(next.value, undefined);
+          await handle(item as T, undefined, undefined, warm);
         }
       }),
     );
@@ -143,23 +149,20 @@ export async function dispatch<T>(items: Items<T>, options: DispatchOptions, han
       while (inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
       resumed = lastSlotAt = now();
     }
-    if (fromWarmup) {
-      const w = await nextWarmup(at);
-      if (w !== undefined) {
-        inFlight++;
-        warmup!.handle(w).then(finished, finished);
-        continue;
-      }
+    let item: T | undefined = fromWarmup ? ((await nextWarmup(at)) as T | undefined) : undefined;
+    const warm = item !== undefined;
+    if (!warm) {
+      let next = items.next();
+      if (next instanceof Promise) next = await next;
+      if (next.done) break;
+      count++;
+      item = next.value;
     }
-    let next = items.next();
-    if (next instanceof Promise) next = await next;
-    if (next.done) break;
     const sent = now();
     const late = Math.max(0, sent - at);
     const lag = Math.min(late, Math.max(0, reached - freeSince) + (sent - resumed));
-    count++;
     inFlight++;
-    handle(next.value, lag, capped ? late - lag : undefined).then(finished, finished);
+    handle(item as T, lag, capped ? late - lag : undefined, warm).then(finished, finished);
   }
   if (inFlight > 0) await new Promise<void>((r) => (allDone = r));
   return count;
