@@ -29,6 +29,7 @@ interface InFlightList {
 const inFlightBySignal = new WeakMap<AbortSignal, InFlightList>();
 
 function watchAbort(signal: AbortSignal, handler: GenerateHandler): void {
+  if (handler.inFlight) return; // already listed: linking it twice would loop the list
   let list = inFlightBySignal.get(signal);
   if (!list) {
     const created: InFlightList = { head: undefined };
