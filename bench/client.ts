@@ -17,7 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildRequestBody, JournalStore, OpenAICompatibleClient, PerformanceAggregator, SystemSampler, type GenerateRequest, type SampleRecord, type SystemSummary } from '../packages/core/src/index.js';
+import { buildRequestBody, eventLoopBusy, JournalStore, OpenAICompatibleClient, PerformanceAggregator, SystemSampler, type GenerateRequest, type SampleRecord, type SystemSummary } from '../packages/core/src/index.js';
 import { runKernelBench, type KernelBenchOptions } from './lib/kernel-run.js';
 import { startStandIn } from './lib/stand-in.js';
 import { runWrk } from './lib/wrk.js';
@@ -211,7 +211,10 @@ try {
       line('  streamed tokens/s', fmt(perf.output_throughput));
       line('  ', `${cpu} (whole run incl. setup and summary)`);
       const elu = run!.summary.system?.yardstick.event_loop_utilization;
-      if (elu) line('  Yardstick event loop busy (generate phase)', `${fmt(elu.mean * 100, 1)}% (≥ 90%: the client is the limit)`);
+      if (elu) {
+        const { busy, threshold } = eventLoopBusy(elu.mean);
+        line('  Yardstick event loop busy (generate phase)', `${fmt(elu.mean * 100, 1)}% (${busy ? `≥ ${threshold}: the client is the limit` : `under ${threshold}: the client kept up`})`);
+      }
     }
     const ratios = rounds.map((b) => b.ratio).filter((x): x is number => x !== undefined);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -12,6 +12,7 @@ export * from './config/load.js';
 export * from './config/format.js';
 export * from './config/problems.js';
 export * from './kernel.js';
+export * from './event-loop.js';
 export * from './registry.js';
 export * from './stats.js';
 export * from './version.js';

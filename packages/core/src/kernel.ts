@@ -16,6 +16,7 @@ import { runBenchmark, sendWarmup, type PhaseOutcome } from './run-benchmark.js'
 import { JournalStore, type ResultsStore } from './store.js';
 import { summarizeStore } from './summarize.js';
 import { SystemSampler, type SystemSummary } from './system/sampler.js';
+import { eventLoopBusy } from './event-loop.js';
 import { fingerprintRun, type RunFingerprint } from './compare/fingerprint.js';
 import type { EngineDescription, RunSummary } from './types.js';
 import { CORE_VERSION } from './version.js';
@@ -44,9 +45,6 @@ interface UsedPlugin {
   plugin: Plugin;
   options: unknown;
 }
-
-/** Event-loop utilisation over the generate phase from which the summary warns that the client was busy. */
-export const BUSY_EVENT_LOOP = 0.9;
 
 /**
  * The microkernel: validates and registers plugins, then runs the lifecycle
@@ -242,7 +240,7 @@ export class Kernel {
     if (system) {
       summary.system = system;
       const busy = system.yardstick.event_loop_utilization?.mean;
-      if (busy !== undefined && busy >= BUSY_EVENT_LOOP)
+      if (busy !== undefined && eventLoopBusy(busy).busy)
         warnings.push(
           `Yardstick's event loop was busy ${(busy * 100).toFixed(0)}% of the generate phase: at that load the client itself limits how fast ` +
             'requests go out and replies are read, so throughput may understate the server and latencies include client delay (pnpm bench:client measures the client’s ceiling)',

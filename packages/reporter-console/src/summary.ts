@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { BUSY_EVENT_LOOP, formatDuration, serverMetricsTable, type BenchmarkSummary, type MetricAggregate, type RunSummary } from '@yardstick/core';
+import { eventLoopBusy, formatDuration, serverMetricsTable, type BenchmarkSummary, type MetricAggregate, type RunSummary } from '@yardstick/core';
 import { fmtNum, fmtValue, type Colors } from './format.js';
 import { renderServing } from './serving.js';
 
@@ -79,8 +79,10 @@ function systemTable(system: NonNullable<RunSummary['system']>, colors: Colors):
   proc('yardstick', system.yardstick);
   const out = [t.toString()];
   const elu = system.yardstick.event_loop_utilization;
-  const busyPct = `${Math.round(BUSY_EVENT_LOOP * 100)}%`;
-  if (elu) out.push(colors.dim(`yardstick event loop busy: ${fmtNum(elu.mean * 100, 1)}% mean, ${fmtNum(elu.peak * 100, 1)}% peak ${elu.mean >= BUSY_EVENT_LOOP ? `(≥ ${busyPct}: the client itself was the limit)` : `(under ${busyPct}: the client kept up)`}`));
+  if (elu) {
+    const { busy, threshold } = eventLoopBusy(elu.mean);
+    out.push(colors.dim(`yardstick event loop busy: ${fmtNum(elu.mean * 100, 1)}% mean, ${fmtNum(elu.peak * 100, 1)}% peak ${busy ? `(≥ ${threshold}: the client itself was the limit)` : `(under ${threshold}: the client kept up)`}`));
+  }
   if (system.gpu && system.gpu.length > 0) {
     const g = table(colors, ['GPU', 'memory MB mean', 'memory MB peak', 'of MB', 'util % mean', 'util % peak']);
     for (const gpu of system.gpu) g.push([`${gpu.index}: ${gpu.name}`, fmtNum(gpu.memory_used_mb.mean, 0), fmtNum(gpu.memory_used_mb.peak, 0), fmtNum(gpu.memory_total_mb, 0), fmtNum(gpu.utilization_percent.mean, 1), fmtNum(gpu.utilization_percent.peak, 1)]);

@@ -1,4 +1,4 @@
-import { BUSY_EVENT_LOOP } from '../kernel.js';
+import { eventLoopBusy } from '../event-loop.js';
 import type { PerformanceSummary, PhaseLoad } from '../types.js';
 
 /**
@@ -35,8 +35,8 @@ export const DISTRIBUTION_ROWS: readonly (readonly [keyof PerformanceSummary, st
  * markdown and html reports print after the figures.
  */
 export function eventLoopVerdict(mean: number): string {
-  const threshold = `${Math.round(BUSY_EVENT_LOOP * 100)}%`;
-  return mean >= BUSY_EVENT_LOOP ? `at ≥ ${threshold} the client itself was the limit` : `under ${threshold}, the client kept up`;
+  const { busy, threshold } = eventLoopBusy(mean);
+  return busy ? `at ≥ ${threshold} the client itself was the limit` : `under ${threshold}, the client kept up`;
 }
 
 /**
