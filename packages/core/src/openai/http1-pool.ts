@@ -439,8 +439,7 @@ function parseHead(head: string): ParsedHead | typeof INTERIM {
  */
 function chunkSize(line: string): number {
   let size = 0;
-  let start = 0;
-  while (start < line.length && (line.charCodeAt(start) === 0x20 || line.charCodeAt(start) === 0x09)) start++;
+  const start = skipBlanks(line, 0);
   let i = start;
   for (; i < line.length; i++) {
     const c = line.charCodeAt(i);
@@ -448,12 +447,17 @@ function chunkSize(line: string): number {
     if (digit < 0) break;
     size = size * 16 + digit;
   }
-  let j = i;
-  while (j < line.length && (line.charCodeAt(j) === 0x20 || line.charCodeAt(j) === 0x09)) j++;
+  const j = skipBlanks(line, i);
   if (i === start || i - start > 8 || (j < line.length && line.charCodeAt(j) !== 0x3b)) {
     throw new Http1Error(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}`, HTTP1_ERROR_CODES.PROTOCOL);
   }
   return size;
+}
+
+/** The index of the first character at or after `i` that is not a space or a tab. */
+function skipBlanks(line: string, i: number): number {
+  while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
+  return i;
 }
 
 /** A FIFO of waiting exchanges without Array#shift's O(n) copies at thousands queued. */
