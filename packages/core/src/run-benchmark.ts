@@ -227,9 +227,9 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   const emitSamples = listening('sampleDone');
   // Records share their durability promise per journal batch: one callback per batch, not per record.
   // A batch holds its records only for sampleDone listeners; without any, it holds a count, and each
-  // record (its result, timing arrays, reply strings) can be collected as soon as the journal has its
-  // line. Held until the batch's write completes, records of a high-rate run outlived young-generation
-  // collections and were promoted in bulk (measured: megabytes per scavenge, then major GCs).
+  // record (its result, timing arrays, reply text) can be collected as soon as the journal has its
+  // line, rather than when the batch's write completes: less for each young-generation collection
+  // to copy at high rates.
   let batchPromise: Promise<void> | undefined;
   let batch: { records: SampleRecord[]; count: number } = { records: [], count: 0 };
   const stored = (promise: Promise<void>, record: SampleRecord) => {
