@@ -121,17 +121,21 @@ try {
   }
   /**
    * Runs `measure` between two wrk runs (the one before is the previous bracket's "after" when it
-   * directly precedes) and returns its figure with the ratio to their mean.
+   * directly precedes) and returns its value with the two wrk figures around it.
    */
   let lastWrk: number | undefined = wrkRps;
-  const bracketed = async (measure: () => Promise<number>): Promise<{ rps: number; ratio?: number; around?: [number, number] }> => {
-    if (!want('wrk') || wrkMissing) return { rps: await measure() };
+  const betweenWrk = async <T>(measure: () => Promise<T>): Promise<{ value: T; around?: [number, number] }> => {
+    if (!want('wrk') || wrkMissing) return { value: await measure() };
     const before = lastWrk ?? (await wrkOnce());
-    const rps = await measure();
+    const value = await measure();
     const after = await wrkOnce();
     lastWrk = after;
-    if (before === undefined || after === undefined) return { rps };
-    return { rps, ratio: rps / ((before + after) / 2), around: [before, after] };
+    return before === undefined || after === undefined ? { value } : { value, around: [before, after] };
+  };
+  /** A req/s figure measured between two wrk runs, with its ratio to their mean. */
+  const bracketed = async (measure: () => Promise<number>): Promise<{ rps: number; ratio?: number; around?: [number, number] }> => {
+    const { value: rps, around } = await betweenWrk(measure);
+    return around ? { rps, ratio: rps / ((around[0] + around[1]) / 2), around } : { rps };
   };
   const ratioText = (b: { ratio?: number; around?: [number, number] }) =>
     b.ratio === undefined ? '' : `, ${fmt(b.ratio, 2)} × wrk (wrk ${fmt(b.around![0])} before, ${fmt(b.around![1])} after)`;
@@ -238,10 +242,6 @@ try {
     // CPU of each step, server and client, warm-up included: at the top rates the two processes
     // together fill this 2-core machine, and the table should show when that, not the client, is the limit.
     const stepCpu = new Map<string, SystemSummary>();
-    // The machine's speed around the sweep: the 20,000 req/s target is absolute, and on this VM wrk
-    // itself moves between ~19,000 and ~45,000 req/s from one minute to the next.
-    const wrkAround = want('wrk') && !wrkMissing;
-    const wrkBefore = wrkAround ? (lastWrk ?? (await wrkOnce())) : undefined;
     let stepSampler: { name: string; sampler: SystemSampler } | undefined;
     const closeStep = async () => {
       if (!stepSampler) return;
@@ -249,38 +249,42 @@ try {
       stepSampler = undefined;
       stepCpu.set(name, await sampler.stop());
     };
-    const { summary } = await runKernelBench({
-      baseUrl: server.url,
-      connections: 1024,
-      outputTokens: CHUNKS,
-      inputTokens: INPUT,
-      numPrompts: 1000,
-      warmup: CONCURRENCY,
-      // An explicit in-flight cap: without one the kernel applies the root `concurrency` (default 1) to open-loop phases too.
-      // Each step first runs STEP_WARMUP_S at its own rate, unmeasured (load.warmupSeconds, guidellm's
-      // warm-up): the lag of a step is then its steady state, not the ramp from the previous step.
-      load: { sweep: { rate: RATES }, arrival: 'poisson', duration: STEP_S, numRequests: 1e9, concurrency: 4096, ...(STEP_WARMUP_S > 0 ? { warmupSeconds: STEP_WARMUP_S } : {}) },
-      onBenchmarkStart: (name) => {
-        void closeStep();
-        const sampler = new SystemSampler({ intervalMs: 250, pid: server.child.pid, gpu: false });
-        sampler.start();
-        stepSampler = { name, sampler };
-      },
+    // Between two wrk runs too, for the machine's speed meanwhile: the 20,000 req/s target is
+    // absolute, and on this VM wrk itself moves between ~19,000 and ~45,000 req/s from one minute to the next.
+    const { value: summary, around: wrkAround } = await betweenWrk(async () => {
+      const { summary: sweep } = await runKernelBench({
+        baseUrl: server.url,
+        connections: 1024,
+        outputTokens: CHUNKS,
+        inputTokens: INPUT,
+        numPrompts: 1000,
+        warmup: CONCURRENCY,
+        // An explicit in-flight cap: without one the kernel applies the root `concurrency` (default 1) to open-loop phases too.
+        // Each step first runs STEP_WARMUP_S at its own rate, unmeasured (load.warmupSeconds, guidellm's
+        // warm-up): the lag of a step is then its steady state, not the ramp from the previous step.
+        load: { sweep: { rate: RATES }, arrival: 'poisson', duration: STEP_S, numRequests: 1e9, concurrency: 4096, ...(STEP_WARMUP_S > 0 ? { warmupSeconds: STEP_WARMUP_S } : {}) },
+        onBenchmarkStart: (name) => {
+          void closeStep();
+          const sampler = new SystemSampler({ intervalMs: 250, pid: server.child.pid, gpu: false });
+          sampler.start();
+          stepSampler = { name, sampler };
+        },
+      });
+      await closeStep();
+      return sweep;
     });
-    await closeStep();
-    const wrkAfter = wrkAround ? await wrkOnce() : undefined;
-    lastWrk = wrkAfter;
     let sustained = 0;
     const steps: unknown[] = [];
     console.log(`\nopen loop (Poisson arrivals, kernel path; each step ${STEP_WARMUP_S > 0 ? `${STEP_WARMUP_S} s of unmeasured warm-up at its rate, then ` : ''}${STEP_S} s measured):`);
     console.log(`${'rate req/s'.padStart(12)} ${'achieved'.padStart(10)} ${'lag p50 ms'.padStart(11)} ${'lag p99 ms'.padStart(11)} ${'failed'.padStart(7)} ${'CPU % client'.padStart(13)} ${'server'.padStart(7)} ${'loop busy'.padStart(10)}  client bottleneck?`);
     for (const rate of RATES) {
-      const perf = summary.benchmarks[`serving[rate=${rate}]`]?.performance;
+      const step = `serving[rate=${rate}]`;
+      const perf = summary.benchmarks[step]?.performance;
       if (!perf) continue;
       const lag = perf.client_lag_ms!;
       const ok = lag.p99 < 5 && perf.request_throughput >= 0.95 * rate && perf.failed === 0;
       if (ok) sustained = Math.max(sustained, rate);
-      const cpu = stepCpu.get(`serving[rate=${rate}]`);
+      const cpu = stepCpu.get(step);
       const clientCpu = cpu?.yardstick.cpu_percent.mean;
       const serverCpu = cpu?.engine?.cpu_percent.mean;
       const busy = cpu?.yardstick.event_loop_utilization?.mean;
@@ -291,8 +295,8 @@ try {
       steps.push({ rate, achieved: perf.request_throughput, lagP50: lag.median, lagP99: lag.p99, failed: perf.failed, bottleneck: perf.client_bottleneck, clientCpuPercent: clientCpu, serverCpuPercent: serverCpu, eventLoopBusy: busy });
     }
     line('max sustained rate (lag p99 < 5 ms)', `${fmt(sustained)} req/s`);
-    if (wrkBefore !== undefined && wrkAfter !== undefined) line('  the machine meanwhile: wrk before / after', `${fmt(wrkBefore)} / ${fmt(wrkAfter)} req/s`);
-    results.rates = { steps, maxSustained: sustained, stepSeconds: STEP_S, warmupSeconds: STEP_WARMUP_S, wrkAround: wrkBefore !== undefined && wrkAfter !== undefined ? [wrkBefore, wrkAfter] : undefined };
+    if (wrkAround) line('  the machine meanwhile: wrk before / after', `${fmt(wrkAround[0])} / ${fmt(wrkAround[1])} req/s`);
+    results.rates = { steps, maxSustained: sustained, stepSeconds: STEP_S, warmupSeconds: STEP_WARMUP_S, wrkAround };
     verdicts.push(['≥ 20,000 streamed req/s held, open loop, lag p99 < 5 ms', sustained >= 20_000, `${fmt(sustained)} req/s`]);
   }
 
