@@ -88,7 +88,6 @@ async function clientOnly(): Promise<Figures> {
   const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: RATE === undefined ? C : 1024 });
   const aggregator = new PerformanceAggregator();
   const window = measuringWindow(N - WARM);
-  let next = 0;
   if (RATE !== undefined) {
     // The same open-loop dispatcher as the kernel, driving the bare client: what open loop costs by itself.
     let done = 0;
@@ -99,19 +98,18 @@ async function clientOnly(): Promise<Figures> {
       aggregator.add(await client.generate(benchRequest(i)));
       if (++done === WARM) window.open();
     });
-    const figures = window.close();
-    await client.close();
-    return figures;
+  } else {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (next < N) {
+          const i = next++;
+          if (i === WARM) window.open();
+          aggregator.add(await client.generate(benchRequest(i)));
+        }
+      }),
+    );
   }
-  await Promise.all(
-    Array.from({ length: C }, async () => {
-      while (next < N) {
-        const i = next++;
-        if (i === WARM) window.open();
-        aggregator.add(await client.generate(benchRequest(i)));
-      }
-    }),
-  );
   const figures = window.close();
   await client.close();
   return figures;
