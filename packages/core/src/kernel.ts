@@ -207,7 +207,7 @@ export class Kernel {
       try {
         for (const source of sources) {
           if (abort.signal.aborted) break;
-          await runBenchmark({ source, run, hooks: this.hooks, filter: runOptions.sampleFilter, fail: failRun, emit: (e, p) => emitter.emit(e, p), listening: (e) => emitter.listenerCount(e) > 0, engine, outcomes: phaseOutcomes });
+          await runBenchmark({ source, run, hooks: this.hooks, filter: runOptions.sampleFilter, fail: failRun, emit: (e, p) => emitter.emit(e, p), listening: (e) => emitter.listenerCount(e) > 0, engine, outcomes: phaseOutcomes, system: sampler });
         }
       } finally {
         system = await sampler?.stop();
@@ -237,15 +237,19 @@ export class Kernel {
       warnings,
     };
     if (error) summary.error = describeError(error);
-    if (system) {
-      summary.system = system;
-      const busy = system.yardstick.event_loop_utilization?.mean;
+    if (system) summary.system = system;
+    // Judged per benchmark where each has its measured stretch: in a sweep, the run's mean can sit
+    // under the threshold while its top step was client-bound.
+    const stretches = Object.entries(phaseOutcomes).filter(([, o]) => o.system);
+    const busyWarning = (busy: number | undefined, where: string) => {
       if (busy !== undefined && eventLoopBusy(busy).busy)
         warnings.push(
-          `Yardstick's event loop was busy ${(busy * 100).toFixed(0)}% of the generate phase: at that load the client itself limits how fast ` +
+          `${where}Yardstick's event loop was busy ${(busy * 100).toFixed(0)}% of ${where ? 'its measured stretch' : 'the generate phase'}: at that load the client itself limits how fast ` +
             'requests go out and replies are read, so throughput may understate the server and latencies include client delay (pnpm bench:client measures the client’s ceiling)',
         );
-    }
+    };
+    if (stretches.length > 0) for (const [name, o] of stretches) busyWarning(o.system!.yardstick.event_loop_utilization?.mean, `${name}: `);
+    else busyWarning(system?.yardstick.event_loop_utilization?.mean, '');
     if (fingerprint) summary.fingerprint = fingerprint;
     try {
       const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name) });
@@ -257,6 +261,7 @@ export class Kernel {
         if (!b) continue;
         b.load = outcome.load;
         if (outcome.serverMetrics) b.serverMetrics = outcome.serverMetrics;
+        if (outcome.system) b.system = outcome.system;
       }
       if (totals.performance) summary.performance = totals.performance;
       warnings.push(...totals.warnings);

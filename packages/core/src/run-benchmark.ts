@@ -7,6 +7,7 @@ import type { KernelHooks } from './hooks.js';
 import type { ModelFamily } from './model.js';
 import { toMicroseconds } from './microseconds.js';
 import { dispatch, type DispatchWarmup } from './schedule/dispatch.js';
+import type { SystemSummary, SystemWindow, SystemWindows } from './system/sampler.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, PhaseLoad, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
 
 export interface BenchmarkRunInput {
@@ -22,6 +23,8 @@ export interface BenchmarkRunInput {
   listening?: (event: keyof RunEventMap) => boolean;
   /** Each phase's load and server metrics by phase name, filled as phases start (kept when a later phase throws). */
   outcomes: Record<string, PhaseOutcome>;
+  /** The run's system sampler: each phase samples its measured stretch in a window of its own. */
+  system?: SystemWindows;
 }
 
 interface Phase {
@@ -95,6 +98,8 @@ export interface PhaseOutcome {
   load: PhaseLoad;
   /** Server metrics diffed over the phase (engines with /metrics). */
   serverMetrics?: Record<string, unknown>;
+  /** CPU, RSS and GPU sampled while the phase measured (its warm-up left out). */
+  system?: SystemSummary;
 }
 
 /** A phase's load as the dispatcher applies it (see dispatch: closed loop runs at least one worker). */
@@ -124,12 +129,12 @@ export async function runBenchmark(input: BenchmarkRunInput): Promise<void> {
     if (run.signal.aborted) break;
     // Recorded before the phase runs: an interrupted phase's records still say what load they ran under.
     const outcome: PhaseOutcome = (outcomes[phase.name] = { load: phaseLoad(phase.load) });
-    const metrics = await runPhase(input, phase, family);
+    const metrics = await runPhase(input, phase, family, outcome);
     if (metrics) outcome.serverMetrics = metrics;
   }
 }
 
-async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFamily | undefined): Promise<Record<string, unknown> | undefined> {
+async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFamily | undefined, outcome: PhaseOutcome): Promise<Record<string, unknown> | undefined> {
   const { source, run, hooks, engine, emit, filter } = input;
   const name = phase.name;
   const limit = run.config.limit;
@@ -392,6 +397,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     const onEnd = () => {
       measuredFrom = scrapes.length;
       void scrape();
+      systemWindow = input.system?.window();
     };
     return { ms: seconds * 1000, items: cycled, onEnd };
   }
@@ -426,7 +432,10 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     stored(promise, record);
   }
 
+  /** The system sampler's window on this phase: opened as measuring begins, closed as the last request ends. */
+  let systemWindow: SystemWindow | undefined;
   const warmup = warmupOf(warmupSeconds);
+  if (!warmup) systemWindow = input.system?.window();
   const probe = source.samples(run.signal);
   const iterator: Iterator<{ sample: Sample; index: number }> | AsyncIterator<{ sample: Sample; index: number }> = isSyncIterable(probe) ? syncItems(probe) : items(probe)[Symbol.asyncIterator]();
   try {
@@ -445,10 +454,12 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       warmup,
     );
   } finally {
+    const system = systemWindow?.close();
     if (pendingJobs > 0) await new Promise<void>((r) => (allJobsDone = r));
     if (interval) clearInterval(interval);
     await iterator.return?.(undefined);
     await warmup?.items.return?.(undefined);
+    if (system) outcome.system = await system;
   }
   // A failed journal write (the store rejects): surfaced once every other job has settled.
   if (jobError) throw jobError.error;

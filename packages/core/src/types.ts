@@ -193,6 +193,8 @@ export interface BenchmarkSummary {
   serverMetrics?: Record<string, unknown>;
   /** The load this benchmark (or sweep step) ran under, as the kernel applied it. */
   load?: PhaseLoad;
+  /** CPU, RSS and GPU sampled over this benchmark's measured stretch (`yardstick run` only; warm-up left out). */
+  system?: import('./system/sampler.js').SystemSummary;
 }
 
 /**

@@ -56,31 +56,47 @@ describe('per-request events', () => {
 });
 
 describe('busy event loop warning', () => {
-  const run = async (engine: ReturnType<typeof fakeEngine>) => {
+  const run = async (engine: ReturnType<typeof fakeEngine>, load?: { sweep: { concurrency: number[] } }) => {
     const outDir = await mkdtemp(join(tmpdir(), 'ys-busy-'));
-    const config = resolveRootConfig({ concurrency: 4, warmup: { requests: 0 } }, { baseDir: process.cwd() });
+    const config = resolveRootConfig({ concurrency: 4, warmup: { requests: 0 }, ...(load ? { load } : {}) }, { baseDir: process.cwd() });
     const kernel = new Kernel({ config, logger: silentLogger(), outDir, runId: 'busy' });
     kernel.use(enginePlugin(engine)).use(samplesPlugin({ b: samples }));
     return kernel.run();
   };
-  const busyWarning = (warnings: string[]) => warnings.find((w) => w.startsWith("Yardstick's event loop was busy"));
+  const busyWarning = (warnings: string[]) => warnings.find((w) => w.includes("Yardstick's event loop was busy"));
+  /** `ms` of synchronous work per request on the event loop, for the requests `spins` picks; `wait` ms before each first token. */
+  const spinning = (ms: number, spins: (benchmark: string) => boolean = () => true, wait = 0) =>
+    fakeEngine({
+      firstTokenDelayMs: wait,
+      reply: (request) => {
+        if (!spins(request.benchmark)) return 'x';
+        const until = performance.now() + ms;
+        while (performance.now() < until);
+        return 'x';
+      },
+    });
 
   it('warns when the client kept its event loop busy through the generate phase, not when it waited on the engine', async () => {
-    // An engine that computes on the event loop: 6 ms of synchronous work per request.
-    const spinning = await run(
-      fakeEngine({
-        reply: () => {
-          const until = performance.now() + 6;
-          while (performance.now() < until);
-          return 'x';
-        },
-      }),
-    );
-    expect(spinning.system!.yardstick.event_loop_utilization!.mean).toBeGreaterThan(0.9);
-    expect(busyWarning(spinning.warnings)).toMatch(/busy \d+% of the generate phase/);
+    // An engine that computes on the event loop.
+    const spun = await run(spinning(6));
+    expect(spun.system!.yardstick.event_loop_utilization!.mean).toBeGreaterThan(0.9);
+    expect(spun.benchmarks.b!.system!.yardstick.event_loop_utilization!.mean).toBeGreaterThan(0.9);
+    expect(busyWarning(spun.warnings)).toMatch(/^b: Yardstick's event loop was busy \d+% of its measured stretch/);
 
     const waiting = await run(fakeEngine({ firstTokenDelayMs: 15 }));
     expect(waiting.system!.yardstick.event_loop_utilization!.mean).toBeLessThan(0.5);
     expect(busyWarning(waiting.warnings)).toBeUndefined();
+  });
+
+  it('names the sweep step whose client was busy, and only that one', async () => {
+    const swept = await run(
+      // Both steps wait 15 ms for each first token; only the c=4 one also computes 20 ms per request.
+      spinning(20, (benchmark) => benchmark === 'b[concurrency=4]', 15),
+      { sweep: { concurrency: [1, 4] } },
+    );
+    const warned = swept.warnings.filter((w) => w.includes("Yardstick's event loop was busy"));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/^b\[concurrency=4\]: /);
+    expect(swept.benchmarks['b[concurrency=1]']!.system!.yardstick.event_loop_utilization!.mean).toBeLessThan(0.9);
   });
 });

@@ -96,6 +96,46 @@ describe('system sampler', () => {
     expect(waited.mean).toBeLessThan(0.3);
   });
 
+  it('a window samples only its own stretch: an engine idle in one window and busy in the next reads so in each', async () => {
+    // Sleeps 500 ms, then spins 700 ms.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => { const end = Date.now() + 700; let x = 0; while (Date.now() < end) x += Math.sqrt(x); }, 500)'], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    const sampler = new SystemSampler({ intervalMs: 100, pid: () => child.pid, gpu: false });
+    sampler.start();
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await wait(150); // past the child's own start-up
+    const idle = sampler.window();
+    await wait(300);
+    const idleSummary = await idle.close();
+    await wait(200); // the child starts spinning at ~500 ms
+    const busy = sampler.window();
+    await wait(400);
+    const busySummary = await busy.close();
+    expect(await busy.close()).toBe(busySummary);
+    const run = await sampler.stop();
+    await exited;
+    expect(idleSummary.samples).toBeGreaterThanOrEqual(3);
+    expect(idleSummary.duration_s).toBeGreaterThan(0.25);
+    expect(idleSummary.duration_s).toBeLessThan(0.6);
+    expect(busySummary.samples).toBeGreaterThanOrEqual(3);
+    expect(idleSummary.engine!.cpu_percent.mean).toBeLessThan(25);
+    // a spinning core; loose, since the test runner and other work share the 2 cores
+    expect(busySummary.engine!.cpu_percent.mean).toBeGreaterThan(40);
+    expect(run.duration_s).toBeGreaterThan(idleSummary.duration_s + busySummary.duration_s);
+    expect(run.samples).toBeGreaterThan(busySummary.samples);
+  });
+
+  it('a window on a sampler that is not running takes its two readings, open and close', async () => {
+    const sampler = new SystemSampler({ gpu: false });
+    const window = sampler.window();
+    await new Promise((r) => setTimeout(r, 50));
+    const s = await window.close();
+    expect(s.samples).toBe(2);
+    expect(s.duration_s).toBeGreaterThan(0.04);
+    expect(s.yardstick.rss_mb.peak).toBeGreaterThan(10);
+    expect(s.yardstick.event_loop_utilization).toBeDefined();
+  });
+
   it('stop() without start() returns an empty summary', async () => {
     const s = await new SystemSampler().stop();
     expect(s.samples).toBe(0);

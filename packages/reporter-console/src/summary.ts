@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { eventLoopBusy, formatDuration, serverMetricsTable, type BenchmarkSummary, type MetricAggregate, type RunSummary } from '@yardstick/core';
+import { eventLoopBusy, formatDuration, serverMetricsTable, systemByBenchmarkTable, type BenchmarkSummary, type MetricAggregate, type RunSummary } from '@yardstick/core';
 import { fmtNum, fmtValue, type Colors } from './format.js';
 import { renderServing } from './serving.js';
 
@@ -91,6 +91,15 @@ function systemTable(system: NonNullable<RunSummary['system']>, colors: Colors):
   return out.join('\n');
 }
 
+/** Each benchmark's measured stretch side by side (shown from two benchmarks on; one is the run's table). */
+function systemByBenchmark(summary: RunSummary, colors: Colors): string | undefined {
+  const t = systemByBenchmarkTable(summary.benchmarks);
+  if (!t || t.rows.length < 2) return undefined;
+  const grid = table(colors, t.columns);
+  for (const row of t.rows) grid.push(row.map((v, i) => (i === 0 ? String(v) : fmtNum(v, 1))));
+  return grid.toString();
+}
+
 /** One line per benchmark with performance (sweep steps, engines side by side): the numbers to compare. */
 function comparisonTable(summary: RunSummary, colors: Colors): string | undefined {
   const rows = Object.entries(summary.benchmarks).filter(([, b]) => b.performance);
@@ -162,6 +171,8 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
   if (summary.system) {
     out.push('', c.bold(`system (sampled every ${fmtNum(summary.system.interval_ms, 0)} ms during generation)`), systemTable(summary.system, c));
   }
+  const perBenchmark = systemByBenchmark(summary, c);
+  if (perBenchmark) out.push('', c.bold('system per benchmark') + c.dim(' (each one\'s measured stretch, warm-up left out)'), perBenchmark);
   if (summary.warnings.length > 0) {
     out.push('', c.yellow(c.bold(`warnings (${summary.warnings.length})`)));
     for (const w of summary.warnings) out.push(c.yellow(`  ⚠ ${w}`));

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import pc from 'picocolors';
 import plugin, { renderServing, renderSummary } from '../src/index.js';
-import { applyPlugin, makePerformance, makeRecord, makeRun, makeSummary } from '@yardstick/core/testing';
+import { applyPlugin, makePerformance, makeRecord, makeRun, makeSummary, makeSweepWithSystem } from '@yardstick/core/testing';
 
 const plain = pc.createColors(false);
 
@@ -54,6 +54,15 @@ describe('summary tables', () => {
     expect(text).toMatch(/│ engine server \(pid 4242\) │ +97\.5 │ +101\.2 │ +210\.4 │ +230\.9 │/);
     expect(text).toMatch(/│ yardstick \(pid 4141\) +│ +12\.5 │/);
     expect(text).toContain('yardstick event loop busy: 25.0% mean, 50.0% peak (under 90%: the client kept up)');
+  });
+
+  it("puts each sweep step's system sample side by side, with a dash where a step had no GPU", () => {
+    const out = renderSummary(makeSweepWithSystem(), { colors: plain, percentiles: [99] });
+    expect(out).toContain("system per benchmark (each one's measured stretch, warm-up left out)");
+    expect(out).toMatch(/│ benchmark +│ seconds │ engine CPU % mean │ engine CPU % peak │ engine RSS MB peak │ yardstick CPU % mean │ event loop busy % │ GPU util % mean │ GPU memory MB peak │/);
+    expect(out).toMatch(/│ serving\[rate=1\] │ +12\.5 │ +55\.4 │ +80\.0 │ +230\.9 │ +12\.5 │ +25\.0 │ +– │ +– │/);
+    expect(out).toMatch(/│ serving\[rate=8\] │ +6\.3 │ +97\.5 │ +101\.2 │ +230\.9 │ +12\.5 │ +25\.0 │ +87\.5 │ +20480\.0 │/);
+    expect(text).not.toContain('system per benchmark'); // one benchmark: the run's table says it
   });
 
   it('compares benchmarks with performance side by side (sweeps)', () => {

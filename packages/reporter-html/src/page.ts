@@ -1,4 +1,4 @@
-import { DISTRIBUTION_ROWS, describeLoad, eventLoopVerdict, formatDuration, serverMetricsTable, type BenchmarkSummary, type Distribution, type MetricAggregate, type PerformanceSummary, type PhaseLoad, type RunSummary } from '@yardstick/core';
+import { DISTRIBUTION_ROWS, describeLoad, eventLoopVerdict, formatDuration, serverMetricsTable, systemByBenchmarkTable, type BenchmarkSummary, type Distribution, type MetricAggregate, type PerformanceSummary, type PhaseLoad, type RunSummary } from '@yardstick/core';
 import type { SampleRow } from './collect.js';
 import type { Histogram } from './histogram.js';
 
@@ -215,7 +215,7 @@ function performanceTable(label: string, p: PerformanceSummary, load?: PhaseLoad
   return `<div class="bench"><h3>${esc(label)}</h3><div class="row">${through}${dists}</div>${noteHtml}</div>`;
 }
 
-function systemSection(sys: NonNullable<RunSummary['system']>): string {
+function systemSection(sys: NonNullable<RunSummary['system']>, benchmarks: RunSummary['benchmarks']): string {
   const rows: string[][] = [];
   for (const [label, p] of [['engine server', sys.engine], ['yardstick', sys.yardstick]] as const) {
     if (p) rows.push([`${label} <small>pid ${p.pid}</small>`, num(p.cpu_percent.mean, 1), num(p.cpu_percent.peak, 1), num(p.rss_mb.mean, 1), num(p.rss_mb.peak, 1)]);
@@ -228,6 +228,11 @@ function systemSection(sys: NonNullable<RunSummary['system']>): string {
       ['GPU', 'memory MB mean', 'memory MB peak', 'total MB', 'util % mean', 'util % peak'],
       sys.gpu.map((g) => [`${g.index}: ${esc(g.name)}`, num(g.memory_used_mb.mean, 0), num(g.memory_used_mb.peak, 0), num(g.memory_total_mb, 0), num(g.utilization_percent.mean, 1), num(g.utilization_percent.peak, 1)]),
     );
+  }
+  const perBenchmark = systemByBenchmarkTable(benchmarks);
+  if (perBenchmark && perBenchmark.rows.length >= 2) {
+    html += `<h3>Per benchmark <small>each one's measured stretch, warm-up left out</small></h3>`;
+    html += table(perBenchmark.columns, perBenchmark.rows.map((r) => r.map((v, i) => (i === 0 ? esc(v) : num(v, 1)))));
   }
   return `<section><h2>System <small>sampled every ${esc(sys.interval_ms)} ms during generation</small></h2><div class="bench">${html}</div></section>`;
 }
@@ -289,7 +294,7 @@ export function renderPage(input: PageInput): string {
     sections.push(`<section><h2>Performance</h2>${compare}${histCanvases ? `<div class="grid2">${histCanvases}</div>` : ''}${timeline}${perf.join('')}</section>`);
   }
   if (server.length) sections.push(`<section><h2>Server metrics</h2>${server.join('')}</section>`);
-  if (s.system) sections.push(systemSection(s.system));
+  if (s.system) sections.push(systemSection(s.system, s.benchmarks));
   if (s.warnings.length) sections.push(`<section class="warnings"><h2>Warnings</h2><ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></section>`);
   sections.push(samplesTable(input.rows, input.totalRecords));
   sections.push(`<section><details><summary>Resolved config</summary><pre>${esc(JSON.stringify(s.config, null, 2))}</pre></details></section>`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import plugin, { type ChartData } from '../src/index.js';
-import { applyPlugin, makeRecord, makeRecords, makeRun, makeSummary } from '@yardstick/core/testing';
+import { applyPlugin, makeRecord, makeRecords, makeRun, makeSummary, makeSweepWithSystem } from '@yardstick/core/testing';
 
 async function build(options: Record<string, unknown> = {}, records = makeRecords(), summary = makeSummary()): Promise<string> {
   const { run, hooks, outDir, store } = await makeRun(records);
@@ -92,6 +92,14 @@ describe('reporter-html', () => {
     expect(c.tpotP50[1]).toBeCloseTo(9.18, 6);
     expect(html).toContain('<canvas id="comparison"');
     expect(chartData(await build()).comparison).toBeUndefined();
+  });
+
+  it("tabulates each sweep step's system sample under System", async () => {
+    const html = await build({}, makeRecords(), makeSweepWithSystem());
+    expect(html).toContain("<h3>Per benchmark <small>each one's measured stretch, warm-up left out</small></h3>");
+    expect(html).toContain('<tr><td>serving[rate=1]</td><td>12.5</td><td>55.4</td><td>80</td><td>230.9</td><td>12.5</td><td>25</td><td>–</td><td>–</td></tr>');
+    expect(html).toContain('<td>87.5</td><td>20,480</td></tr>');
+    expect(await build()).not.toContain('Per benchmark <small>');
   });
 
   it('escapes hostile prompts and outputs in the table and in the embedded JSON', async () => {

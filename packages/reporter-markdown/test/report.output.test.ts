@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import plugin, { collectGallery, renderMarkdown } from '../src/index.js';
-import { applyPlugin, makeRecord, makeRun, makeSummary } from '@yardstick/core/testing';
+import { applyPlugin, makeRecord, makeRun, makeSummary, makeSweepWithSystem } from '@yardstick/core/testing';
 
 async function report(options: Record<string, unknown> = {}, records?: Parameters<typeof makeRun>[0], summary = makeSummary()): Promise<string> {
   const { run, hooks, outDir, store } = await makeRun(records);
@@ -79,6 +79,13 @@ describe('reporter-markdown', () => {
     expect(md).toContain('## Serving comparison\n\nTimes in ms.');
     expect(md).toMatch(/\| serving\[rate=8\] \| +4 \| +2 \| +7\.90 \|/);
     expect(md.indexOf('## Serving comparison')).toBeLessThan(md.indexOf('## serving[rate=1]'));
+  });
+
+  it("puts each sweep step's system sample in one table", () => {
+    const md = renderMarkdown(makeSweepWithSystem(), { excerptChars: 100, galleries: new Map() });
+    expect(md).toContain("Per benchmark, each one's measured stretch (warm-up left out):");
+    expect(md).toMatch(/\| serving\[rate=1\] +\| +12\.5 \| +55\.4 \| +80\.0 \| +230\.9 \| +12\.5 \| +25\.0 \| +– \| +– \|/);
+    expect(md).toMatch(/\| serving\[rate=8\] +\| +6\.3 \| +97\.5 \|.*\| +87\.5 \| +20480\.0 \|/);
   });
 
   it('reports a failed run with its error and a chat prompt by its last user message', async () => {

@@ -130,59 +130,41 @@ class GpuSeries {
   }
 }
 
-/**
- * Samples CPU and RSS of the engine server (with its children) and of Yardstick itself, and GPU
- * memory / utilisation through nvidia-smi when present, on an interval; summarises peak and mean.
- * Holds a constant amount of state however long the run. Never throws: a vanished process or a
- * missing nvidia-smi just leaves that part out.
- */
-export class SystemSampler {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private inFlight: Promise<void> = Promise.resolve();
-  private startedAt = 0;
-  private stoppedAt = 0;
-  private samples = 0;
-  private readonly self = new ProcessSeries(process.pid);
+/** One window's readings: constant state however long it runs. */
+class SystemSeries {
+  samples = 0;
+  stoppedAt = 0;
+  readonly self = new ProcessSeries(process.pid);
+  engine: ProcessSeries | undefined;
+  readonly gpus = new Map<number, GpuSeries>();
   /** Event-loop utilisation readings: the first one, the latest, and the busiest interval. */
   private eluFirst: EventLoopUtilization | undefined;
   private eluLast: EventLoopUtilization | undefined;
   private eluPeak = 0;
-  private engine: ProcessSeries | undefined;
-  private readonly gpus = new Map<number, GpuSeries>();
-  private gpuEnabled: boolean;
-  private readonly intervalMs: number;
 
-  constructor(private readonly options: SystemSamplerOptions = {}) {
-    this.intervalMs = Math.max(10, options.intervalMs ?? 1000);
-    this.gpuEnabled = options.gpu !== false;
+  constructor(readonly startedAt: number) {}
+
+  addSelf(at: number, elu: EventLoopUtilization, cpuSeconds: number, rssBytes: number): void {
+    if (this.eluLast) this.eluPeak = Math.max(this.eluPeak, performance.eventLoopUtilization(elu, this.eluLast).utilization);
+    else this.eluFirst = elu;
+    this.eluLast = elu;
+    this.self.add(at, { cpuSeconds, rssBytes, processes: 1 });
   }
 
-  /** Takes a first sample and keeps sampling until `stop()`. Idempotent. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.startedAt = performance.now();
-    this.tick();
+  addEngine(at: number, pid: number, r: ProcessReading): void {
+    if (this.engine?.pid !== pid) this.engine = new ProcessSeries(pid);
+    this.engine.add(at, r);
   }
 
-  /** Takes a last sample and returns the summary. Safe to call without `start()`. */
-  async stop(): Promise<SystemSummary> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.running) {
-      this.running = false;
-      await this.inFlight;
-      await this.sample();
-      this.stoppedAt = performance.now();
-    }
-    return this.summarize();
+  addGpu(g: GpuReading): void {
+    let series = this.gpus.get(g.index);
+    if (!series) this.gpus.set(g.index, (series = new GpuSeries(g.index, g.name)));
+    series.add(g);
   }
 
-  summarize(): SystemSummary {
-    const end = this.running ? performance.now() : this.stoppedAt;
+  summarize(intervalMs: number, end: number): SystemSummary {
     const summary: SystemSummary = {
-      interval_ms: this.intervalMs,
+      interval_ms: intervalMs,
       samples: this.samples,
       duration_s: this.startedAt ? (end - this.startedAt) / 1000 : 0,
       yardstick: this.self.summarize() ?? emptyStats(process.pid),
@@ -196,9 +178,94 @@ export class SystemSampler {
     if (this.gpus.size > 0) summary.gpu = [...this.gpus.values()].map((g) => g.summarize());
     return summary;
   }
+}
+
+/** A part of the run sampled on its own (one benchmark phase's measured stretch). */
+export interface SystemWindow {
+  /** Takes the window's last reading and summarises it from its first reading to that one. */
+  close(): Promise<SystemSummary>;
+}
+
+/** What the kernel hands each benchmark phase: a way to open a window on the running sampler. */
+export interface SystemWindows {
+  window(): SystemWindow;
+}
+
+/**
+ * Samples CPU and RSS of the engine server (with its children) and of Yardstick itself, and GPU
+ * memory / utilisation through nvidia-smi when present, on an interval; summarises peak and mean,
+ * for the whole run and for any windows opened on it (each benchmark phase's measured stretch, so
+ * its warm-up is left out). Holds a constant amount of state per open window however long the run.
+ * Never throws: a vanished process or a missing nvidia-smi just leaves that part out.
+ */
+export class SystemSampler implements SystemWindows {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  /**
+   * Readings run one after another: two in flight at once could land out of order, and a CPU
+   * counter that seems to go down reads as a restarted process.
+   */
+  private queue: Promise<void> = Promise.resolve();
+  private run: SystemSeries | undefined;
+  /** Series that take each interval reading: the run's and every open window's. */
+  private readonly open = new Set<SystemSeries>();
+  private gpuEnabled: boolean;
+  private readonly intervalMs: number;
+
+  constructor(private readonly options: SystemSamplerOptions = {}) {
+    this.intervalMs = Math.max(10, options.intervalMs ?? 1000);
+    this.gpuEnabled = options.gpu !== false;
+  }
+
+  /** Takes a first sample and keeps sampling until `stop()`. Idempotent. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.run = new SystemSeries(performance.now());
+    this.open.add(this.run);
+    this.tick();
+  }
+
+  /** Takes a last sample and returns the summary. Safe to call without `start()`. */
+  async stop(): Promise<SystemSummary> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running && this.run) {
+      this.running = false;
+      await this.reading([this.run]);
+      this.run.stoppedAt = performance.now();
+      this.open.delete(this.run);
+    }
+    return this.summarize();
+  }
+
+  summarize(): SystemSummary {
+    const run = this.run ?? new SystemSeries(0);
+    return run.summarize(this.intervalMs, this.running ? performance.now() : run.stoppedAt);
+  }
+
+  /**
+   * Opens a window: a reading now, every interval reading while it is open, and one at `close()`.
+   * Works whether or not the sampler runs (then the window has its two readings only).
+   */
+  window(): SystemWindow {
+    const series = new SystemSeries(performance.now());
+    this.open.add(series);
+    void this.reading([series]);
+    let closed: Promise<SystemSummary> | undefined;
+    return {
+      close: () =>
+        (closed ??= (async () => {
+          this.open.delete(series);
+          await this.reading([series]);
+          series.stoppedAt = performance.now();
+          return series.summarize(this.intervalMs, series.stoppedAt);
+        })()),
+    };
+  }
 
   private tick(): void {
-    this.inFlight = this.sample().finally(() => {
+    void this.reading().finally(() => {
       if (this.running) {
         this.timer = setTimeout(() => this.tick(), this.intervalMs);
         // Sampling must never keep the process alive on its own.
@@ -207,22 +274,26 @@ export class SystemSampler {
     });
   }
 
-  private async sample(): Promise<void> {
+  /** Queues one reading for `targets` (default: every series open when it runs). */
+  private reading(targets?: SystemSeries[]): Promise<void> {
+    const next = this.queue.then(() => this.sample(targets ?? [...this.open]));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async sample(targets: SystemSeries[]): Promise<void> {
+    if (targets.length === 0) return;
     const at = performance.now();
     const elu = performance.eventLoopUtilization();
-    if (this.eluLast) this.eluPeak = Math.max(this.eluPeak, performance.eventLoopUtilization(elu, this.eluLast).utilization);
-    else this.eluFirst = elu;
-    this.eluLast = elu;
     const cpu = process.cpuUsage();
-    this.self.add(at, { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssBytes: process.memoryUsage.rss(), processes: 1 });
+    const rss = process.memoryUsage.rss();
+    for (const t of targets) t.addSelf(at, elu, (cpu.user + cpu.system) / 1e6, rss);
     const pid = typeof this.options.pid === 'function' ? this.options.pid() : this.options.pid;
     const tasks: Promise<void>[] = [];
     if (pid !== undefined && pid > 0) {
       tasks.push(
         (this.options.includeChildren === false ? readProcess(pid) : readProcessTree(pid)).then((r) => {
-          if (!r) return;
-          if (this.engine?.pid !== pid) this.engine = new ProcessSeries(pid);
-          this.engine.add(at, r);
+          if (r) for (const t of targets) t.addEngine(at, pid, r);
         }),
       );
     }
@@ -234,16 +305,12 @@ export class SystemSampler {
             if (this.options.gpu !== true) this.gpuEnabled = false;
             return;
           }
-          for (const g of gpus) {
-            let series = this.gpus.get(g.index);
-            if (!series) this.gpus.set(g.index, (series = new GpuSeries(g.index, g.name)));
-            series.add(g);
-          }
+          for (const g of gpus) for (const t of targets) t.addGpu(g);
         }),
       );
     }
     await Promise.all(tasks);
-    this.samples++;
+    for (const t of targets) t.samples++;
   }
 }
 

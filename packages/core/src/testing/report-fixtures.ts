@@ -158,6 +158,28 @@ export function makeSummary(): RunSummary {
   };
 }
 
+/**
+ * `makeSummary()` as a two-step sweep whose steps carry their own system samples: the first
+ * without a GPU, the second with one (so per-benchmark tables show a GPU column with a gap).
+ */
+export function makeSweepWithSystem(): RunSummary {
+  const summary = makeSummary();
+  const perf = summary.benchmarks.serving!.performance!;
+  const sys = summary.system!;
+  summary.benchmarks = {
+    'serving[rate=1]': { n: 4, failed: 0, metrics: {}, aggregates: {}, performance: perf, system: { ...sys, samples: 13, duration_s: 12.5, engine: { ...sys.engine!, cpu_percent: { mean: 55.4, peak: 80 } } } },
+    'serving[rate=8]': {
+      n: 4,
+      failed: 0,
+      metrics: {},
+      aggregates: {},
+      performance: { ...perf, request_throughput: 7.9 },
+      system: { ...sys, samples: 7, duration_s: 6.25, gpu: [{ index: 0, name: 'A100', memory_used_mb: { mean: 100, peak: 20480 }, memory_total_mb: 81920, utilization_percent: { mean: 87.5, peak: 99 } }] },
+    },
+  };
+  return summary;
+}
+
 /** A typed event emitter standing in for the kernel's RunEvents. */
 export class TestEvents implements RunEvents {
   private readonly emitter = new EventEmitter();
