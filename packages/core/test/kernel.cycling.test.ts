@@ -50,5 +50,8 @@ describe('an in-memory source cycled by numRequests', () => {
     const second = await kernel(dir, again, 0.05).run({ resume: true });
     expect(second.benchmarks.b!.n).toBe(7);
     expect(again.requests).toHaveLength(0);
+    // System samples cover measured stretches: the resumed phase measured nothing.
+    expect(first.benchmarks.b!.system).toBeDefined();
+    expect(second.benchmarks.b!.system).toBeUndefined();
   });
 });

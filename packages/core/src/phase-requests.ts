@@ -1,0 +1,293 @@
+import type { BenchmarkSource, RunContext, RunEventMap } from './context.js';
+import { ERROR_CODES, YardstickError, describeError } from './errors.js';
+import type { KernelHooks } from './hooks.js';
+import { toMicroseconds } from './microseconds.js';
+import type { ModelFamily } from './model.js';
+import { requestsOf } from './record-requests.js';
+import { chatRequest, emptyCard, failedResult, firstTurnOf, promptless, resolveParams, singleRequestOf, stripTags } from './request-builders.js';
+import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
+
+/** One work item of a phase: a sample and its position in the benchmark's order. */
+export interface PhaseItem {
+  sample: Sample;
+  index: number;
+}
+
+export interface PhaseRequestsOptions {
+  /** The phase's name (a sweep step's carries its load, `serving[rate=8]`). */
+  name: string;
+  source: BenchmarkSource;
+  run: RunContext;
+  hooks: KernelHooks;
+  family: ModelFamily | undefined;
+  emit: <K extends keyof RunEventMap>(event: K, payload: RunEventMap[K]) => void;
+  /** Whether anyone listens to an event (per-request payloads are only built for listeners). */
+  listening: (event: keyof RunEventMap) => boolean;
+  /** Stops the whole run with this error (the engine went away). */
+  fail: (error: Error) => void;
+  /** The phase's concurrency cap, if any (sizes the backlog and the circuit breaker). */
+  concurrency: number | undefined;
+  /** Score hooks running at once. */
+  scoreLimit: number;
+}
+
+/** Request errors that mean the engine itself is gone, not that one reply was bad. */
+const ENGINE_GONE = new Set(['YS_ENGINE_CONNECT_REFUSED', 'YS_ENGINE_STREAM_CLOSED']);
+
+const isAbort = (r: GenerateResult) => r.error?.code === ERROR_CODES.ABORTED || r.error?.code === 'YS_ENGINE_ABORTED';
+
+/**
+ * `new Date().toISOString()` with the string reused within the same millisecond: identical values,
+ * but at thousands of records per second most records share their millisecond with another.
+ */
+let isoMs = -1;
+let isoText = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+/**
+ * One phase's per-request path: send each item (or warm-up item), score it, append its record, and
+ * the bookkeeping that joins those (jobs in flight, journal batches, backpressure, the circuit
+ * breaker). A class rather than closures inside the phase runner, for V8: a closure made once per
+ * phase is a new function object in every phase, so the code optimized for the first phase's
+ * closures (their call targets inlined, their context folded in) deoptimized as the second phase's
+ * first measured requests reached them. At 15,000 req/s that was a 100–400 ms stall at the start of
+ * measuring, with the client behind its schedule by up to 40 ms (`pnpm bench:client`, open loop).
+ * A method is one function object for the whole process: what was optimized stays valid.
+ */
+export class PhaseRequests {
+  /** Score + store jobs not yet settled: a count and shared callbacks, not a promise per request. */
+  private pendingJobs = 0;
+  /** The first failed job (a journal write the store rejected): rethrown once the phase settles. */
+  jobError: { error: unknown } | undefined;
+  private allJobsDone: (() => void) | undefined;
+  private readonly backlogWaiters: (() => void)[] = [];
+  private readonly maxPending: number;
+  /** Records share their durability promise per journal batch: one callback per batch, not per record. */
+  private batchPromise: Promise<void> | undefined;
+  private batch: { records: SampleRecord[]; count: number } = { records: [], count: 0 };
+  private scoringActive = 0;
+  private readonly scoreQueue: (() => void)[] = [];
+  private engineGoneInARow = 0;
+  private readonly engineGoneLimit: number;
+  private baseParams: GenerationParams | undefined;
+  private readonly paramsByOverrides = new WeakMap<Partial<GenerationParams>, GenerationParams>();
+  private warmupSent = 0;
+  private readonly name: string;
+  private readonly source: BenchmarkSource;
+  private readonly run: RunContext;
+  private readonly hooks: KernelHooks;
+  private readonly family: ModelFamily | undefined;
+  private readonly emit: PhaseRequestsOptions['emit'];
+  private readonly fail: (error: Error) => void;
+  private readonly scoreLimit: number;
+  private readonly emitRequests: boolean;
+  private readonly emitSamples: boolean;
+  private readonly hasScorers: boolean;
+  private readonly recordPrompts: boolean;
+  private readonly repeats: number;
+
+  constructor(options: PhaseRequestsOptions) {
+    this.name = options.name;
+    this.source = options.source;
+    this.run = options.run;
+    this.hooks = options.hooks;
+    this.family = options.family;
+    this.emit = options.emit;
+    this.fail = options.fail;
+    this.scoreLimit = options.scoreLimit;
+    this.emitRequests = options.listening('requestDone');
+    this.emitSamples = options.listening('sampleDone');
+    this.hasScorers = options.hooks.score.taps.length > 0;
+    this.recordPrompts = options.source.recordPrompts !== false;
+    this.repeats = Math.max(1, options.source.repeats ?? 1);
+    this.maxPending = Math.max(1024, 4 * (options.concurrency ?? 1));
+    this.engineGoneLimit = Math.max(5, options.concurrency ?? 1);
+  }
+
+  /** Resolves once every score and store job has settled. */
+  settled(): Promise<void> {
+    if (this.pendingJobs === 0) return Promise.resolve();
+    return new Promise<void>((r) => (this.allJobsDone = r));
+  }
+
+  /** The dispatcher's handler: one item, measured or (warm-up) sent and dropped. */
+  async handle({ sample, index }: PhaseItem, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean): Promise<void> {
+    if (warmup) {
+      // Sent at the phase's load and dropped: no record, no metric, no requestDone event.
+      await this.send(singleRequestOf(this.source, firstTurnOf(sample), `${this.name}:warmup#${this.warmupSent++}`, this.name, sample.tools, this.paramsOf(sample), true));
+      return;
+    }
+    const params = this.paramsOf(sample);
+    let result: GenerateResult;
+    let turns: GenerateResult[] | undefined;
+    let attempts: GenerateResult[] | undefined;
+    if (sample.turns?.length) {
+      turns = [];
+      let history: ChatMessage[] = [...(sample.messages ?? [])];
+      for (const [t, turn] of sample.turns.entries()) {
+        if (turn.drop?.length) history = history.filter((m) => !m.tag || !turn.drop!.includes(m.tag));
+        history.push(...turn.messages);
+        const r = await this.send(chatRequest(`${this.name}:${sample.id}#${t}`, this.name, sample.id, stripTags(history), sample.tools, params, false));
+        turns.push(r);
+        if (r.error) break; // the rest of the conversation depends on this reply
+        history.push({ role: 'assistant', content: r.text, ...(r.toolCalls?.length ? { tool_calls: r.toolCalls } : {}) });
+      }
+      result = turns[turns.length - 1]!;
+    } else if (this.repeats === 1) {
+      // The common case (every serving request): one request, built in one object literal. Warm-up
+      // and measured requests share that literal: the same object shape keeps the client's optimized
+      // code valid when a phase's warm-up hands over to measuring.
+      result = await this.send(singleRequestOf(this.source, sample, `${this.name}:${sample.id}`, this.name, sample.tools, params, false));
+    } else {
+      attempts = [];
+      for (let a = 0; a < this.repeats; a++) {
+        const seeded = params.seed === undefined ? params : { ...params, seed: params.seed + a };
+        attempts.push(await this.send(singleRequestOf(this.source, sample, `${this.name}:${sample.id}@${a}`, this.name, sample.tools, seeded, false)));
+      }
+      result = attempts[0]!;
+    }
+    // To the microsecond like every other timing field, not a full double (0.13649200000008932).
+    if (lagMs !== undefined) result.timing.lagMs = toMicroseconds(lagMs);
+    if (queueMs !== undefined) result.timing.queueMs = toMicroseconds(queueMs);
+    if (this.run.signal.aborted && requestsOf({ result, turns, attempts }).some(isAbort)) return; // redone on resume
+
+    const record = { benchmark: this.name, sample, result } as SampleRecord;
+    if (turns) record.turns = turns;
+    if (attempts) record.attempts = attempts;
+    // Serving runs have no scorers: they skip the scoring queue entirely.
+    this.pendingJobs++;
+    if (this.hasScorers)
+      this.scoreSample(record).then(
+        (card) => this.storeRecord(record, sample, index, card),
+        (error: unknown) => this.jobFailed(error),
+      );
+    else this.storeRecord(record, sample, index, emptyCard());
+    // Backpressure: when scoring or the journal falls behind, hold this dispatch slot rather than
+    // piling finished samples up in memory (one waiter per slot, woken as jobs finish: O(1) each).
+    while (this.pendingJobs > this.maxPending) await new Promise<void>((r) => this.backlogWaiters.push(r));
+  }
+
+  /**
+   * Most samples carry no overrides: their parameters are the same object for the whole phase.
+   * Samples with overrides usually share them per row (cycled copies keep the same object): resolved once per object.
+   */
+  private paramsOf(sample: Sample): GenerationParams {
+    if (!sample.generation) return (this.baseParams ??= resolveParams(this.run, this.source, sample, this.family));
+    let cached = this.paramsByOverrides.get(sample.generation);
+    if (!cached) this.paramsByOverrides.set(sample.generation, (cached = resolveParams(this.run, this.source, sample, this.family)));
+    return cached;
+  }
+
+  private async send(request: GenerateRequest): Promise<GenerateResult> {
+    let result: GenerateResult | undefined;
+    try {
+      result = await this.hooks.generate.promise(request, this.run);
+    } catch (e) {
+      if (this.run.signal.aborted) return failedResult(ERROR_CODES.ABORTED, 'aborted');
+      const err = describeError(e);
+      result = failedResult(err.code, `request ${request.requestId}: ${err.message}`);
+    }
+    if (!result) result = failedResult(ERROR_CODES.NO_ENGINE, `request ${request.requestId}: no generate tap answered`);
+    if (!result.error && request.tools?.length && !result.toolCalls?.length && this.family?.parseToolCalls) {
+      const calls = this.family.parseToolCalls(result.text);
+      if (calls?.length) result.toolCalls = calls;
+    }
+    if (this.emitRequests && !request.warmup) this.emit('requestDone', { benchmark: this.name, result });
+    // Circuit breaker: when every request in a row fails because the engine is unreachable (a killed
+    // server), stop instead of recording the rest of the dataset as failures; --resume continues.
+    if (result.error && ENGINE_GONE.has(result.error.code)) {
+      if (++this.engineGoneInARow >= this.engineGoneLimit && !this.run.signal.aborted) {
+        this.fail(
+          new YardstickError(ERROR_CODES.ENGINE_UNAVAILABLE, `The engine stopped answering: ${this.engineGoneInARow} requests in a row failed (last: ${result.error.message}). Finished samples are saved.`, {
+            hint: `Check the engine (the log file has its output), then continue with: yardstick run --resume ${this.run.outDir}`,
+            details: { benchmark: this.name, lastError: result.error },
+          }),
+        );
+      }
+    } else if (!result.error) this.engineGoneInARow = 0;
+    return result;
+  }
+
+  private async scoreSample(scored: ScoredSample): Promise<ScoreCard> {
+    await this.acquireScorer();
+    try {
+      return await this.hooks.score.promise(emptyCard(), scored, this.run);
+    } catch (e) {
+      const err = describeError(e);
+      const card = emptyCard();
+      card.reasons.kernel = `scoring failed: ${err.message}`;
+      this.run.logger.error({ err, benchmark: this.name, sample: scored.sample.id }, 'scoring failed for one sample; it is recorded without scores');
+      return card;
+    } finally {
+      this.scoringActive--;
+      this.scoreQueue.shift()?.();
+    }
+  }
+
+  private acquireScorer(): Promise<void> {
+    if (this.scoringActive < this.scoreLimit) {
+      this.scoringActive++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((r) => this.scoreQueue.push(() => (this.scoringActive++, r())));
+  }
+
+  /** Completes a sample's record and appends it (the caller counted the job in pendingJobs). */
+  private storeRecord(record: SampleRecord, sample: Sample, index: number, card: ScoreCard): void {
+    if (!this.recordPrompts) record.sample = promptless(sample);
+    record.runId = this.run.runId;
+    record.index = index;
+    record.score = card;
+    record.finishedAt = isoNow();
+    let promise: Promise<void>;
+    try {
+      promise = this.run.store.append(record);
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    this.stored(promise, record);
+  }
+
+  /**
+   * A batch holds its records only for sampleDone listeners; without any, it holds a count, and each
+   * record (its result, timing arrays, reply text) can be collected as soon as the journal has its
+   * line, rather than when the batch's write completes: less for each young-generation collection
+   * to copy at high rates.
+   */
+  private stored(promise: Promise<void>, record: SampleRecord): void {
+    if (promise !== this.batchPromise) {
+      this.batchPromise = promise;
+      const current = (this.batch = { records: [], count: 0 });
+      promise.then(
+        () => {
+          for (const r of current.records) this.emit('sampleDone', { benchmark: this.name, record: r });
+          this.jobsDone(current.count);
+        },
+        (error: unknown) => {
+          this.jobError ??= { error };
+          this.jobsDone(current.count);
+        },
+      );
+    }
+    this.batch.count++;
+    if (this.emitSamples) this.batch.records.push(record);
+  }
+
+  private jobFailed(error: unknown): void {
+    this.jobError ??= { error };
+    this.jobsDone(1);
+  }
+
+  private jobsDone(count: number): void {
+    this.pendingJobs -= count;
+    for (let i = 0; i < count && this.backlogWaiters.length > 0; i++) this.backlogWaiters.shift()!();
+    if (this.pendingJobs === 0) this.allJobsDone?.();
+  }
+}
