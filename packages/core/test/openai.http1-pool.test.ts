@@ -325,6 +325,39 @@ describe('Http1Pool', () => {
     await p.close();
   });
 
+  it('closes idle connections after keepAliveTimeoutMs a few at a time, oldest first, and keeps the one in use', async () => {
+    // A burst opens 40 connections; afterwards one request at a time keeps reusing the newest one.
+    const closedAt: number[] = [];
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const raw = await rawServer((socket, _request, n) => {
+      socket.once('close', () => closedAt.push(performance.now()));
+      const reply = () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      if (n < 40) void held.then(reply);
+      else reply();
+    });
+    const p = pool(raw.url, { connections: 64, keepAliveTimeoutMs: 150 });
+    const burst = Array.from({ length: 40 }, () => send(p));
+    while (raw.connections < 40) await new Promise((r) => setTimeout(r, 5));
+    release!();
+    expect((await Promise.all(burst)).every((o) => o.status === 200)).toBe(true);
+    const idleFrom = performance.now();
+    // One request every 20 ms for 700 ms: always the most recently released connection.
+    while (performance.now() - idleFrom < 700) {
+      expect((await send(p)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(raw.connections).toBe(40); // no new connection: the busy one was never reaped
+    expect(closedAt).toHaveLength(39);
+    expect(Math.min(...closedAt) - idleFrom).toBeGreaterThanOrEqual(140);
+    // Closed in ticks of at most 16: group closes less than 10 ms apart.
+    const ticks: number[] = [];
+    closedAt.sort((a, b) => a - b).forEach((t, i) => (i > 0 && t - closedAt[i - 1]! < 10 ? ticks[ticks.length - 1]!++ : ticks.push(1)));
+    expect(Math.max(...ticks)).toBeLessThanOrEqual(16);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    await p.close();
+  });
+
   it('refuses non-http origins (https goes through undici)', () => {
     expect(() => new Http1Pool('https://example.com')).toThrow(/http: origins only/);
   });

@@ -104,8 +104,9 @@ export class OpenAICompatibleClient {
         headersTimeoutMs: this.headersTimeout,
         bodyTimeoutMs: this.bodyTimeout,
         // Below uvicorn's 5 s keep-alive (vLLM, SGLang): we drop idle sockets before the server
-        // does, instead of racing its close with the next request.
-        keepAliveTimeoutMs: 4_000,
+        // does, instead of racing its close with the next request. The pool closes them a few at a
+        // time (320 a second), so 3 s leaves room for a burst's worth before the server's 5 s.
+        keepAliveTimeoutMs: 3_000,
       });
     }
   }
