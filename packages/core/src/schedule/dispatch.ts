@@ -34,9 +34,11 @@ export interface DispatchWarmup<T> {
  * Warm-up and measured items go through one handler and one call site: a phase's handler is a new
  * closure, and an optimized dispatch loop that has only seen another one at a call site deoptimizes
  * when the new one arrives ("wrong call target", seen with --trace-deopt). With one call site that
- * happens during the warm-up, not as measuring starts. (Other per-phase closures still deoptimize
- * their callers there in the second phase of a process: at 15,000 req/s that put 50-150 ms of lag
- * on the first half second of such a step on this machine. Real engines run far below these rates.)
+ * happens during the warm-up, not as measuring starts. (This function's own per-call closures,
+ * `nextWarmup`, `endWarmup` and `finished`, and the phase's item generator, still deoptimize the
+ * loop once as the second phase of a process starts measuring. Most of the 50-150 ms lag blips
+ * once put on that were the connection pool closing its idle sockets all at once, since fixed in
+ * http1-pool.ts; real engines run far below these rates anyway.)
  */
 export type Handler<T> = (item: T, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean) => Promise<void>;
 
