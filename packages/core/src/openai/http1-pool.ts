@@ -554,8 +554,8 @@ export class Http1Pool {
     this.headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 300_000;
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
-    // Request timeouts fire within a quarter of the shortest one (at most 1 s) after they run out;
-    // the idle reaper runs on every tick.
+    // Request timeouts fire within a quarter of the shortest one after they run out (at most 1 s,
+    // at least one 50 ms tick); the idle reaper runs on every tick.
     const shortest = Math.min(this.connectTimeoutMs, this.headersTimeoutMs, this.bodyTimeoutMs);
     this.scanEvery = Math.max(1, Math.round(Math.min(1000, Math.floor(shortest / 4)) / REAP_TICK_MS));
   }
