@@ -91,10 +91,10 @@ function systemTable(system: NonNullable<RunSummary['system']>, colors: Colors):
   return out.join('\n');
 }
 
-/** Each benchmark's measured stretch side by side (shown from two benchmarks on; one is the run's table). */
+/** Each benchmark's measured stretch side by side (from two benchmarks on). */
 function systemByBenchmark(summary: RunSummary, colors: Colors): string | undefined {
   const t = systemByBenchmarkTable(summary.benchmarks);
-  if (!t || t.rows.length < 2) return undefined;
+  if (!t) return undefined;
   const grid = table(colors, t.columns);
   for (const row of t.rows) grid.push(row.map((v, i) => (i === 0 ? String(v) : fmtNum(v, 1))));
   return grid.toString();

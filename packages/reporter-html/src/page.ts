@@ -230,7 +230,7 @@ function systemSection(sys: NonNullable<RunSummary['system']>, benchmarks: RunSu
     );
   }
   const perBenchmark = systemByBenchmarkTable(benchmarks);
-  if (perBenchmark && perBenchmark.rows.length >= 2) {
+  if (perBenchmark) {
     html += `<h3>Per benchmark <small>each one's measured stretch, warm-up left out</small></h3>`;
     html += table(perBenchmark.columns, perBenchmark.rows.map((r) => r.map((v, i) => (i === 0 ? esc(v) : num(v, 1)))));
   }

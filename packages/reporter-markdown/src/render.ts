@@ -101,7 +101,7 @@ function system(sys: NonNullable<RunSummary['system']>, benchmarks: RunSummary['
     );
   }
   const perBenchmark = systemByBenchmarkTable(benchmarks);
-  if (perBenchmark && perBenchmark.rows.length >= 2) {
+  if (perBenchmark) {
     out.push('', "Per benchmark, each one's measured stretch (warm-up left out):", '', table(perBenchmark.columns, perBenchmark.rows.map((r) => r.map((v, i) => (i === 0 ? v : num(v, 1))))));
   }
   return out;

@@ -12,10 +12,13 @@ export interface SystemByBenchmarkTable {
   rows: (number | string | null)[][];
 }
 
-/** Undefined when no benchmark carries a system sample (e.g. `yardstick score`). */
+/**
+ * Undefined when fewer than two benchmarks carry a system sample: none (e.g. `yardstick score`), or
+ * one, which the run's own system table already tells.
+ */
 export function systemByBenchmarkTable(benchmarks: Record<string, BenchmarkSummary>): SystemByBenchmarkTable | undefined {
   const entries = Object.entries(benchmarks).filter(([, b]) => b.system);
-  if (entries.length === 0) return undefined;
+  if (entries.length < 2) return undefined;
   const engine = entries.some(([, b]) => b.system!.engine);
   const gpu = entries.some(([, b]) => b.system!.gpu?.length);
   const columns = ['benchmark', 'seconds'];
