@@ -663,9 +663,11 @@ export class Http1Pool {
   private reapIdle(now: number): void {
     for (let closed = 0; closed < REAP_PER_TICK && this.idle.length > 0; ) {
       const oldest = this.idle[0]!;
-      if (oldest.alive && !oldest.exchange && now - oldest.lastActive < this.keepAliveTimeoutMs) return;
+      // Dead entries (closed by the server, dropped lazily) leave the list without counting.
+      const open = oldest.alive && !oldest.exchange;
+      if (open && now - oldest.lastActive < this.keepAliveTimeoutMs) return;
       this.idle.shift();
-      if (oldest.alive && !oldest.exchange) {
+      if (open) {
         oldest.destroy();
         closed++;
       }
