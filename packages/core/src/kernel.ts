@@ -241,15 +241,15 @@ export class Kernel {
     // Judged per benchmark where each has its measured stretch: in a sweep, the run's mean can sit
     // under the threshold while its top step was client-bound.
     const stretches = Object.entries(phaseOutcomes).filter(([, o]) => o.system);
-    const busyWarning = (busy: number | undefined, where: string) => {
+    const busyWarning = (busy: number | undefined, prefix: string, span: string) => {
       if (busy !== undefined && eventLoopBusy(busy).busy)
         warnings.push(
-          `${where}Yardstick's event loop was busy ${(busy * 100).toFixed(0)}% of ${where ? 'its measured stretch' : 'the generate phase'}: at that load the client itself limits how fast ` +
+          `${prefix}Yardstick's event loop was busy ${(busy * 100).toFixed(0)}% of ${span}: at that load the client itself limits how fast ` +
             'requests go out and replies are read, so throughput may understate the server and latencies include client delay (pnpm bench:client measures the client’s ceiling)',
         );
     };
-    if (stretches.length > 0) for (const [name, o] of stretches) busyWarning(o.system!.yardstick.event_loop_utilization?.mean, `${name}: `);
-    else busyWarning(system?.yardstick.event_loop_utilization?.mean, '');
+    if (stretches.length > 0) for (const [name, o] of stretches) busyWarning(o.system!.yardstick.event_loop_utilization?.mean, `${name}: `, 'its measured stretch');
+    else busyWarning(system?.yardstick.event_loop_utilization?.mean, '', 'the generate phase');
     if (fingerprint) summary.fingerprint = fingerprint;
     try {
       const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name) });
