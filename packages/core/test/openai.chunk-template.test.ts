@@ -95,6 +95,82 @@ describe('ContentChunkTemplate (JSON.parse-free reading of repeated stream chunk
   });
 });
 
+/** A chunk of `make`'s shape whose finish_reason is `reason` (a JSON value as the server wrote it). */
+const withFinish = (make: (text: string) => string, text: string, reason: string) => make(text).replace(/("finish_reason": ?)null/, (_, key: string) => key + reason);
+
+/** What the slow path reads from a reply's last chunk: its text and its finish_reason. */
+function slowFinal(data: string): { text: string; reason: string | null } | undefined {
+  const choice = (JSON.parse(data) as Chunk).choices?.[0];
+  const text = choice?.text ?? choice?.delta?.content;
+  return typeof text === 'string' ? { text, reason: choice?.finish_reason ?? null } : undefined;
+}
+
+function learnedWithFinish(data: string): ContentChunkTemplate {
+  const template = new ContentChunkTemplate();
+  const chunk = JSON.parse(data) as Chunk;
+  const plain = plainContent(chunk)!;
+  template.learn(data, plain.field, plain.text, chunk.choices?.[0]?.finish_reason === null);
+  return template;
+}
+
+describe('ContentChunkTemplate.matchFinal (the last token chunk: another text and a finish_reason)', () => {
+  const AFTER_TEXT = ['vllmCompletion', 'vllmChat', 'spacedChat', 'llamacppCompletion'];
+  const REASONS = ['"length"', '"stop"', '""', '"st\\"op"', '"\\u0073top"', 'null'];
+
+  it.each(AFTER_TEXT)('reads the same text and finish_reason as JSON.parse for %s chunks', (shape) => {
+    const make = SHAPES[shape]!;
+    const template = learnedWithFinish(make(' the'));
+    const gen = createRng(11);
+    const rng = () => uniform(gen);
+    for (let i = 0; i < 2000; i++) {
+      const text = i % 5 === 0 ? '' : randomText(rng);
+      const data = withFinish(make, text, REASONS[i % REASONS.length]!);
+      expect(template.matchFinal(data), data).toBe(true);
+      expect({ text: template.finalText, reason: template.finalReason }).toEqual(slowFinal(data));
+    }
+  });
+
+  it('falls back for every other document', () => {
+    const make = SHAPES.vllmCompletion!;
+    const template = learnedWithFinish(make('a'));
+    const fallbacks = [
+      withFinish(make, 'a', '7'), // not a string
+      withFinish(make, 'a', '"len'), // unterminated
+      withFinish(make, 'a', '"a\\qb"'), // invalid escape
+      withFinish(make, 'a', '"length","x":"y"'), // two literals where one value was
+      withFinish(make, 'a', '"length"').replace('"stop_reason":null', '"stop_reason":"\\n"'), // vLLM's stop string
+      withFinish(make, 'a', '"length"').replace('"usage":null', '"usage":{"prompt_tokens":1,"completion_tokens":2}'),
+      withFinish(make, 'a', '"length"').replace('"text":"a"', '"text":"a","x":"b"'),
+      withFinish(make, 'a', '"length"').replace('"text":"a"', '"text":"a\u0001"'),
+      withFinish(make, 'a', '"length"').replace('1732269000', '1732269001'),
+      '[DONE]',
+      '',
+    ];
+    for (const data of fallbacks) expect(template.matchFinal(data), data).toBe(false);
+  });
+
+  it('learns the second place only where it is certainly the choice’s finish_reason', () => {
+    const notLearned = [
+      // finish_reason before the text (llama.cpp's chat chunks; its last one has no text anyway)
+      SHAPES.llamacppChat!('a'),
+      // a backslash outside the text: a key could be written with escapes
+      SHAPES.vllmCompletion!('a').replace('meta-llama/Llama', 'meta-llama\\/Llama'),
+      // the key twice
+      SHAPES.vllmCompletion!('a').replace('"usage":null', '"usage":null,"x":{"finish_reason":null}'),
+      // the key once more before the text, as a value
+      SHAPES.vllmCompletion!('a').replace('"model":"meta-llama/Llama-3.1-8B-Instruct"', '"model":"finish_reason"'),
+    ];
+    for (const data of notLearned) {
+      const template = learnedWithFinish(data);
+      expect(template.match(data), data).toBe('a'); // the one-place template still works
+      expect(template.matchFinal(withFinish(() => data, '', '"length"')), data).toBe(false);
+    }
+    // Without the caller's word that the choice has finish_reason null, nothing is learned either.
+    const template = learned(SHAPES.vllmCompletion!('a'));
+    expect(template.matchFinal(withFinish(SHAPES.vllmCompletion!, '', '"length"'))).toBe(false);
+  });
+});
+
 describe('completeUtf8Length (a character split across network chunks is held back)', () => {
   it('cuts exactly before a partial character and decodes every split like one buffer', async () => {
     const { completeUtf8Length } = await import('../src/openai/generate-handler.js');

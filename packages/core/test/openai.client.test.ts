@@ -21,6 +21,13 @@ const routes: Record<string, Route> = {
       { choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } },
       '[DONE]',
     ]),
+  // vLLM's shape: the last token rides on the chunk that carries finish_reason
+  vllmLast: (_req, res) =>
+    sse(res, [
+      ...['Hello', ' wor', 'ld'].map((text, i) => ({ id: 'cmpl-7', object: 'text_completion', created: 1, model: 'm', choices: [{ index: 0, text, logprobs: null, finish_reason: i === 2 ? 'length' : null, stop_reason: null }], usage: null })),
+      { id: 'cmpl-7', object: 'text_completion', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 3, completion_tokens: 3 } },
+      '[DONE]',
+    ]),
   // split one event across two TCP writes and two events in one write, no usage chunk
   split: (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -143,6 +150,17 @@ describe('OpenAICompatibleClient', () => {
     expect(sent.path).toBe('/v1/completions');
     expect(sent.auth).toBe('Bearer sk-secret');
     expect(sent.body).toMatchObject({ model: 'normal', prompt: 'Once upon a time', max_tokens: 8, temperature: 0, stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('reads a last token that comes with finish_reason as one more content chunk', async () => {
+    const c = client('vllmLast');
+    const r = await c.generate(req());
+    await c.close();
+    expect(r.error).toBeUndefined();
+    expect(r.text).toBe('Hello world');
+    expect(r.finishReason).toBe('length');
+    expect(r.usage).toEqual({ promptTokens: 3, completionTokens: 3, source: 'server' });
+    expect(r.timing.chunksMs).toHaveLength(3);
   });
 
   it('decodes events split across network chunks and counts chunks when the server sends no usage', async () => {

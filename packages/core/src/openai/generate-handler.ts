@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { YardstickError } from '../errors.js';
 import { toMicroseconds } from '../microseconds.js';
 import type { GenerateResult, TimingTrace } from '../types.js';
-import { CHUNK_CONTENT, CHUNK_ERROR, plainContent, ReplyAccumulator } from './accumulator.js';
+import { CHUNK_CONTENT, CHUNK_ERROR, plainContent, ReplyAccumulator, type Chunk } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
 import type { StreamController, StreamHandler } from './http1-pool.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
@@ -215,6 +215,17 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       }
       return;
     }
+    if (this.template.matchFinal(data)) {
+      // The same document but for its text and finish_reason: the reply's last token chunk.
+      const last = this.template.finalText;
+      if (last.length > 0) {
+        this.acc.text += last;
+        this.stampContent();
+      }
+      const reason = this.template.finalReason;
+      if (reason) this.acc.finishReason = reason;
+      return;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -231,7 +242,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     if (kind === CHUNK_CONTENT) {
       this.stampContent();
       const plain = plainContent(chunk);
-      if (plain) this.template.learn(data, plain.field, plain.text);
+      if (plain) this.template.learn(data, plain.field, plain.text, (chunk as Chunk).choices?.[0]?.finish_reason === null);
     }
   }
 
