@@ -31,14 +31,10 @@ export interface DispatchWarmup<T> {
  * for a free concurrency slot on top of that (open loop with a concurrency cap only; vLLM's client
  * queue time). Their sum is the send time minus the scheduled time. `warmup`: a warm-up item.
  *
- * Warm-up and measured items go through one handler and one call site: a phase's handler is a new
- * closure, and an optimized dispatch loop that has only seen another one at a call site deoptimizes
- * when the new one arrives ("wrong call target", seen with --trace-deopt). With one call site that
- * happens during the warm-up, not as measuring starts. (This function's own per-call closures,
- * `nextWarmup`, `endWarmup` and `finished`, and the phase's item generator, still deoptimize the
- * loop once as the second phase of a process starts measuring. Most of the 50-150 ms lag blips
- * once put on that were the connection pool closing its idle sockets all at once, since fixed in
- * http1-pool.ts; real engines run far below these rates anyway.)
+ * Warm-up and measured items go through one handler and one call site: an optimized dispatch loop
+ * that has only seen another handler at a call site deoptimizes when the new one arrives ("wrong
+ * call target", seen with --trace-deopt). With one call site that happens during the warm-up, not
+ * as measuring starts.
  */
 export type Handler<T> = (item: T, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean) => Promise<void>;
 
@@ -54,118 +50,151 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
  * schedule. Send times are absolute offsets from the start, so a late dispatch never shifts the
  * rest of the schedule; the lateness of each send is passed to the handler, split into the client's
  * own lag and the time spent waiting for a concurrency slot (see Handler).
- * Resolves when every dispatched item has finished. Handlers must not reject.
+ * Resolves with the number of measured items sent, once every dispatched item has finished.
+ * Handlers must not reject.
  */
-export async function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: Handler<T>, warmup?: DispatchWarmup<T>): Promise<number> {
-  const start = now();
-  const warmupEnd = start + Math.max(0, warmup?.ms ?? 0);
-  const deadline = options.durationMs === undefined ? Infinity : warmupEnd + options.durationMs;
-  const stopped = () => options.signal.aborted || now() >= deadline;
-  /** The warm-up's next item while it lasts (a warm-up source that runs dry just ends it early). */
-  let warming = warmup !== undefined && warmupEnd > start;
-  const endWarmup = (): undefined => {
-    if (warming) {
-      warming = false;
-      warmup!.onEnd?.();
+export function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: Handler<T>, warmup?: DispatchWarmup<T>): Promise<number> {
+  const dispatcher = new Dispatcher(items, options, handle, warmup);
+  return options.rate === undefined ? dispatcher.closedLoop() : dispatcher.openLoop(options.rate);
+}
+
+/**
+ * One phase's dispatch. A class, not closures inside `dispatch`, for V8: a closure is a new
+ * function object per phase, and code optimized around the first phase's closures deoptimized as
+ * the second phase started measuring (`--trace-deopt`). A method is one function object for the
+ * whole process.
+ */
+class Dispatcher<T> {
+  private readonly start = now();
+  private readonly warmupEnd: number;
+  private readonly deadline: number;
+  /** The warm-up's items are taken while this is true (a warm-up source that runs dry just ends it early). */
+  private warming: boolean;
+  /** Measured items taken. */
+  private count = 0;
+  // Open loop: requests in flight as a count with one shared completion callback, not a Set entry
+  // and a `.finally` closure per request at tens of thousands of requests a second.
+  private inFlight = 0;
+  private allDone: (() => void) | undefined;
+  private readonly slotWaiters: (() => void)[] = [];
+  private readonly finished = (): void => {
+    this.inFlight--;
+    this.slotWaiters.shift()?.();
+    if (this.inFlight === 0) this.allDone?.();
+  };
+
+  constructor(
+    private readonly items: Items<T>,
+    private readonly options: DispatchOptions,
+    private readonly handle: Handler<T>,
+    private readonly warmup: DispatchWarmup<T> | undefined,
+  ) {
+    this.warmupEnd = this.start + Math.max(0, warmup?.ms ?? 0);
+    this.deadline = options.durationMs === undefined ? Infinity : this.warmupEnd + options.durationMs;
+    this.warming = warmup !== undefined && this.warmupEnd > this.start;
+  }
+
+  private stopped(): boolean {
+    return this.options.signal.aborted || now() >= this.deadline;
+  }
+
+  private endWarmup(): undefined {
+    if (this.warming) {
+      this.warming = false;
+      this.warmup!.onEnd?.();
     }
     return undefined;
-  };
-  const nextWarmup = async (at: number): Promise<T | undefined> => {
-    if (!warming || at >= warmupEnd) return endWarmup();
-    let next = warmup!.items.next();
+  }
+
+  /** The warm-up's next item for a send at `at`, or undefined once the warm-up is over. */
+  private async nextWarmup(at: number): Promise<T | undefined> {
+    if (!this.warming || at >= this.warmupEnd) return this.endWarmup();
+    let next = this.warmup!.items.next();
     if (next instanceof Promise) next = await next;
-    if (next.done) return endWarmup();
+    if (next.done) return this.endWarmup();
     return next.value;
-  };
-
-  if (options.rate === undefined) {
-    const workers = Math.max(1, options.concurrency ?? 1);
-    let count = 0;
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        while (!stopped()) {
-          let item: T | undefined = warming ? ((await nextWarmup(now())) as T | undefined) : undefined;
-          const warm = item !== undefined;
-          if (!warm) {
-            let next = items.next();
-            if (next instanceof Promise) next = await next;
-            if (next.done) return;
-            count++;
-            item = next.value;
-          }
-          await handle(item as T, undefined, undefined, warm);
-        }
-      }),
-    );
-    return count;
   }
 
-  const cap = options.concurrency ?? Infinity;
-  const schedule = arrivalTimesMs({ rate: options.rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 }, options.seed);
-  // Requests in flight as a count with one shared completion callback: no Set entry and no
-  // `.finally` closure per request at tens of thousands of requests a second.
-  let inFlight = 0;
-  let allDone: (() => void) | undefined;
-  const slotWaiters: (() => void)[] = [];
-  const finished = () => {
-    inFlight--;
-    slotWaiters.shift()?.();
-    if (inFlight === 0) allDone?.();
-  };
-  let count = 0;
-  let sinceYield = 0;
-  const capped = Number.isFinite(cap);
-  /** When the loop last got a slot after waiting for one. */
-  let lastSlotAt = -Infinity;
-  for (;;) {
-    const at = start + (schedule.next().value as number);
-    if (at >= deadline || options.signal.aborted) break;
-    const fromWarmup = warming && at < warmupEnd;
-    if (!fromWarmup) endWarmup();
-    const wait = at - now();
-    if (wait > 0) {
-      // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
-      // ~1 ms late) and spins the rest on event-loop turns, each of which still reads replies: the
-      // send is on time. A shorter wait sleeps one timer tick (Node's minimum, 1 ms): the send is
-      // up to ~1 ms late, counted as lag, and every request due meanwhile goes out in that turn.
-      // Spinning those waits too costs the client ~15% more CPU per request at 12,000 req/s
-      // (one loop turn per request instead of one per batch); sending them early, as this loop
-      // once did, put most requests above 1,000 req/s 0.3-0.9 ms ahead of their arrival time,
-      // unseen by the lag metric. The spin after either sleep also covers a timer that fires
-      // early: libuv counts from the loop's cached time, which can trail the clock.
-      await sleep(wait > 1 ? wait - 1 : wait);
-      while (now() < at) await tick();
-      sinceYield = 0;
-    } else if (++sinceYield >= 32) {
-      // Behind schedule: keep dispatching, but let responses be processed now and then.
-      await tick();
-      sinceYield = 0;
-    }
-    // A full cap blocks this loop, so every send behind it is late too. That lateness is the
-    // server's (it holds the slots), not the client's: the client's own lag counts only from when
-    // the loop was free again. Without a cap, all lateness is the client's.
-    const reached = now();
-    const freeSince = Math.max(at, lastSlotAt);
-    let resumed = reached;
-    if (inFlight >= cap) {
-      while (inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
-      resumed = lastSlotAt = now();
-    }
-    let item: T | undefined = fromWarmup ? ((await nextWarmup(at)) as T | undefined) : undefined;
-    const warm = item !== undefined;
-    if (!warm) {
-      let next = items.next();
-      if (next instanceof Promise) next = await next;
-      if (next.done) break;
-      count++;
-      item = next.value;
-    }
-    const sent = now();
-    const late = Math.max(0, sent - at);
-    const lag = Math.min(late, Math.max(0, reached - freeSince) + (sent - resumed));
-    inFlight++;
-    handle(item as T, lag, capped ? late - lag : undefined, warm).then(finished, finished);
+  async closedLoop(): Promise<number> {
+    const workers = Math.max(1, this.options.concurrency ?? 1);
+    await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    return this.count;
   }
-  if (inFlight > 0) await new Promise<void>((r) => (allDone = r));
-  return count;
+
+  private async worker(): Promise<void> {
+    const handle = this.handle; // called as a plain function, as it was given
+    while (!this.stopped()) {
+      let item: T | undefined = this.warming ? await this.nextWarmup(now()) : undefined;
+      const warm = item !== undefined;
+      if (!warm) {
+        let next = this.items.next();
+        if (next instanceof Promise) next = await next;
+        if (next.done) return;
+        this.count++;
+        item = next.value;
+      }
+      await handle(item as T, undefined, undefined, warm);
+    }
+  }
+
+  async openLoop(rate: number): Promise<number> {
+    const { options, start, deadline, warmupEnd, slotWaiters, handle, finished } = this;
+    const cap = options.concurrency ?? Infinity;
+    const capped = Number.isFinite(cap);
+    const schedule = arrivalTimesMs({ rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 }, options.seed);
+    let sinceYield = 0;
+    /** When the loop last got a slot after waiting for one. */
+    let lastSlotAt = -Infinity;
+    for (;;) {
+      const at = start + (schedule.next().value as number);
+      if (at >= deadline || options.signal.aborted) break;
+      const fromWarmup = this.warming && at < warmupEnd;
+      if (!fromWarmup) this.endWarmup();
+      const wait = at - now();
+      if (wait > 0) {
+        // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
+        // ~1 ms late) and spins the rest on event-loop turns, each of which still reads replies: the
+        // send is on time. A shorter wait sleeps one timer tick (Node's minimum, 1 ms): the send is
+        // up to ~1 ms late, counted as lag, and every request due meanwhile goes out in that turn.
+        // Spinning those waits too costs the client ~15% more CPU per request at 12,000 req/s
+        // (one loop turn per request instead of one per batch); sending them early, as this loop
+        // once did, put most requests above 1,000 req/s 0.3-0.9 ms ahead of their arrival time,
+        // unseen by the lag metric. The spin after either sleep also covers a timer that fires
+        // early: libuv counts from the loop's cached time, which can trail the clock.
+        await sleep(wait > 1 ? wait - 1 : wait);
+        while (now() < at) await tick();
+        sinceYield = 0;
+      } else if (++sinceYield >= 32) {
+        // Behind schedule: keep dispatching, but let responses be processed now and then.
+        await tick();
+        sinceYield = 0;
+      }
+      // A full cap blocks this loop, so every send behind it is late too. That lateness is the
+      // server's (it holds the slots), not the client's: the client's own lag counts only from when
+      // the loop was free again. Without a cap, all lateness is the client's.
+      const reached = now();
+      const freeSince = Math.max(at, lastSlotAt);
+      let resumed = reached;
+      if (this.inFlight >= cap) {
+        while (this.inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
+        resumed = lastSlotAt = now();
+      }
+      let item: T | undefined = fromWarmup ? await this.nextWarmup(at) : undefined;
+      const warm = item !== undefined;
+      if (!warm) {
+        let next = this.items.next();
+        if (next instanceof Promise) next = await next;
+        if (next.done) break;
+        this.count++;
+        item = next.value;
+      }
+      const sent = now();
+      const late = Math.max(0, sent - at);
+      const lag = Math.min(late, Math.max(0, reached - freeSince) + (sent - resumed));
+      this.inFlight++;
+      handle(item as T, lag, capped ? late - lag : undefined, warm).then(finished, finished);
+    }
+    if (this.inFlight > 0) await new Promise<void>((r) => (this.allDone = r));
+    return this.count;
+  }
 }
