@@ -3,7 +3,6 @@ import { ERROR_CODES, YardstickError, describeError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
 import { toMicroseconds } from './microseconds.js';
 import type { ModelFamily } from './model.js';
-import { RecordLines } from './record-line.js';
 import { requestsOf } from './record-requests.js';
 import { chatRequest, emptyCard, failedResult, firstTurnOf, promptless, resolveParams, singleRequestOf, stripTags } from './request-builders.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
@@ -93,7 +92,6 @@ export class PhaseRequests {
   private readonly hasScorers: boolean;
   private readonly recordPrompts: boolean;
   private readonly repeats: number;
-  private readonly lines: RecordLines;
 
   constructor(options: PhaseRequestsOptions) {
     this.name = options.name;
@@ -109,7 +107,6 @@ export class PhaseRequests {
     this.hasScorers = options.hooks.score.taps.length > 0;
     this.recordPrompts = options.source.recordPrompts !== false;
     this.repeats = Math.max(1, options.source.repeats ?? 1);
-    this.lines = new RecordLines(this.name, this.run.runId, !this.hasScorers && !this.recordPrompts, this.recordPrompts);
     this.maxPending = Math.max(1024, 4 * (options.concurrency ?? 1));
     this.engineGoneLimit = Math.max(5, options.concurrency ?? 1);
   }
@@ -171,7 +168,7 @@ export class PhaseRequests {
         (card) => this.storeRecord(record, sample, index, card),
         (error: unknown) => this.jobFailed(error),
       );
-    else this.storeRecord(record, sample, index, emptyCard(), true);
+    else this.storeRecord(record, sample, index, emptyCard());
     // Backpressure: when scoring or the journal falls behind, hold this dispatch slot rather than
     // piling finished samples up in memory (one waiter per slot, woken as jobs finish: O(1) each).
     while (this.pendingJobs > this.maxPending) await new Promise<void>((r) => this.backlogWaiters.push(r));
@@ -243,17 +240,15 @@ export class PhaseRequests {
   }
 
   /** Completes a sample's record and appends it (the caller counted the job in pendingJobs). */
-  private storeRecord(record: SampleRecord, sample: Sample, index: number, card: ScoreCard, freshCard = false): void {
-    // The prompt-less copy is for sampleDone listeners (they see what the journal holds); the line
-    // itself is built from `sample` (RecordLines), and without listeners the record dies here.
-    if (!this.recordPrompts && (this.emitSamples || !this.lines.cachesSamples)) record.sample = promptless(sample);
+  private storeRecord(record: SampleRecord, sample: Sample, index: number, card: ScoreCard): void {
+    if (!this.recordPrompts) record.sample = promptless(sample);
     record.runId = this.run.runId;
     record.index = index;
     record.score = card;
     record.finishedAt = isoNow();
     let promise: Promise<void>;
     try {
-      promise = this.run.store.append(record, this.lines.of(record, sample, freshCard));
+      promise = this.run.store.append(record);
     } catch (error) {
       promise = Promise.reject(error);
     }
