@@ -11,8 +11,9 @@
  *   client     the shared OpenAI client + PerformanceAggregator in a bare loop (with `--rate`,
  *              driven by the kernel's open-loop dispatcher instead: what open loop costs by itself)
  *   no-store   the full kernel path with the journal's append replaced by a no-op that resolves
- *              its records in 10 ms batches (scheduler, hooks, records, batch callbacks)
- *   stringify  …whose no-op also runs JSON.stringify on each record
+ *              its records in 10 ms batches, and no journal line built (scheduler, hooks, records,
+ *              batch callbacks)
+ *   lines      …with each record's journal line built as the kernel does (RecordLines)
  *   no-write   the real JournalStore with the file's write and fdatasync replaced by no-ops
  *   no-sync    …with only fdatasync a no-op (the writes reach the page cache)
  *   kernel     the real path, journal on the OS temp dir
@@ -26,8 +27,9 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { definePlugin, dispatch, type GenerateRequest, JournalStore, Kernel, OpenAICompatibleClient, PerformanceAggregator, resolveRootConfig, silentLogger, type SampleRecord } from '../packages/core/src/index.js';
+import { definePlugin, dispatch, type GenerateRequest, JournalStore, Kernel, OpenAICompatibleClient, PerformanceAggregator, resolveRootConfig, silentLogger } from '../packages/core/src/index.js';
 import serving from '../packages/benchmark-serving/src/index.js';
+import { RecordLines } from '../packages/core/src/record-line.js';
 import { attachEngine } from './lib/attach-engine.js';
 import { ownSession } from './lib/priority.js';
 import { startStandIn } from './lib/stand-in.js';
@@ -150,10 +152,9 @@ async function kernelPath(): Promise<Figures> {
 }
 
 /** A journal append that keeps nothing: its records resolve together every 10 ms, like a batch. */
-function appendNoop(stringify: boolean): JournalStore['append'] {
+function appendNoop(): JournalStore['append'] {
   let batch: Promise<void> | undefined;
-  return (record: SampleRecord) => {
-    if (stringify) JSON.stringify(record);
+  return () => {
     if (!batch) {
       batch = new Promise<void>((resolve) =>
         setTimeout(() => {
@@ -185,8 +186,8 @@ const resolved = () => Promise.resolve();
 
 const variants: Record<string, () => Promise<Figures>> = {
   client: clientOnly,
-  'no-store': () => patched(JournalStore.prototype, 'append', appendNoop(false), kernelPath),
-  stringify: () => patched(JournalStore.prototype, 'append', appendNoop(true), kernelPath),
+  'no-store': () => patched(RecordLines.prototype, 'line', () => '', () => patched(JournalStore.prototype, 'append', appendNoop(), kernelPath)),
+  lines: () => patched(JournalStore.prototype, 'append', appendNoop(), kernelPath),
   'no-write': () => patched(fileHandleProto, 'write', resolved, () => patched(fileHandleProto, 'datasync', resolved, kernelPath)),
   'no-sync': () => patched(fileHandleProto, 'datasync', resolved, kernelPath),
   kernel: kernelPath,

@@ -3,6 +3,7 @@ import { ERROR_CODES, YardstickError, describeError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
 import { toMicroseconds } from './microseconds.js';
 import type { ModelFamily } from './model.js';
+import { RecordLines } from './record-line.js';
 import { requestsOf } from './record-requests.js';
 import { chatRequest, emptyCard, failedResult, firstTurnOf, promptless, resolveParams, singleRequestOf, stripTags } from './request-builders.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
@@ -11,6 +12,8 @@ import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sa
 export interface PhaseItem {
   sample: Sample;
   index: number;
+  /** The dataset row `sample` was made from: itself, or (a later cycle) a copy with another id. */
+  row?: Sample;
 }
 
 export interface PhaseRequestsOptions {
@@ -92,6 +95,7 @@ export class PhaseRequests {
   private readonly hasScorers: boolean;
   private readonly recordPrompts: boolean;
   private readonly repeats: number;
+  private readonly lines: RecordLines;
 
   constructor(options: PhaseRequestsOptions) {
     this.name = options.name;
@@ -107,6 +111,7 @@ export class PhaseRequests {
     this.hasScorers = options.hooks.score.taps.length > 0;
     this.recordPrompts = options.source.recordPrompts !== false;
     this.repeats = Math.max(1, options.source.repeats ?? 1);
+    this.lines = new RecordLines(this.name, this.run.runId, !this.hasScorers && !this.recordPrompts);
     this.maxPending = Math.max(1024, 4 * (options.concurrency ?? 1));
     this.engineGoneLimit = Math.max(5, options.concurrency ?? 1);
   }
@@ -118,7 +123,7 @@ export class PhaseRequests {
   }
 
   /** The dispatcher's handler: one item, measured or (warm-up) sent and dropped. */
-  async handle({ sample, index }: PhaseItem, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean): Promise<void> {
+  async handle({ sample, index, row }: PhaseItem, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean): Promise<void> {
     if (warmup) {
       // Sent at the phase's load and dropped: no record, no metric, no requestDone event.
       await this.send(singleRequestOf(this.source, firstTurnOf(sample), `${this.name}:warmup#${this.warmupSent++}`, this.name, sample.tools, this.paramsOf(sample), true));
@@ -165,10 +170,10 @@ export class PhaseRequests {
     this.pendingJobs++;
     if (this.hasScorers)
       this.scoreSample(record).then(
-        (card) => this.storeRecord(record, sample, index, card),
+        (card) => this.storeRecord(record, sample, row ?? sample, index, card),
         (error: unknown) => this.jobFailed(error),
       );
-    else this.storeRecord(record, sample, index, emptyCard());
+    else this.storeRecord(record, sample, row ?? sample, index, emptyCard(), true);
     // Backpressure: when scoring or the journal falls behind, hold this dispatch slot rather than
     // piling finished samples up in memory (one waiter per slot, woken as jobs finish: O(1) each).
     while (this.pendingJobs > this.maxPending) await new Promise<void>((r) => this.backlogWaiters.push(r));
@@ -240,15 +245,19 @@ export class PhaseRequests {
   }
 
   /** Completes a sample's record and appends it (the caller counted the job in pendingJobs). */
-  private storeRecord(record: SampleRecord, sample: Sample, index: number, card: ScoreCard): void {
-    if (!this.recordPrompts) record.sample = promptless(sample);
+  private storeRecord(record: SampleRecord, sample: Sample, row: Sample, index: number, card: ScoreCard, freshCard = false): void {
     record.runId = this.run.runId;
     record.index = index;
     record.score = card;
     record.finishedAt = isoNow();
+    let line = this.lines.line(record, row, freshCard);
+    // The prompt-less copy is for JSON.stringify and for sampleDone listeners (they see what the
+    // journal holds); a line RecordLines built needs none, and without listeners the record dies here.
+    if (!this.recordPrompts && (line === undefined || this.emitSamples)) record.sample = promptless(sample);
+    line ??= JSON.stringify(record);
     let promise: Promise<void>;
     try {
-      promise = this.run.store.append(record);
+      promise = this.run.store.append(record, line);
     } catch (error) {
       promise = Promise.reject(error);
     }

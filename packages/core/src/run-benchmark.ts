@@ -126,7 +126,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     const sample = cycle === 0 ? original : { ...original, id: `${original.id}~${cycle}` };
     const index = walk.index++;
     if (run.resumed && run.store.isDone(name, sample.id)) return SKIP;
-    return { sample, index };
+    return { sample, index, row: original };
   };
   /** After a cycle: stop unless numRequests asks for another pass (and the source yielded anything). */
   const lastCycle = () => numRequests === undefined || walk.yielded === 0 || walk.index >= numRequests;

@@ -14,8 +14,9 @@ export interface ResultsStore {
   /**
    * Resolves once the record is written to the journal file, where a crash or `kill -9` of this
    * process cannot lose it; a sample counts only after that. (Power loss: see syncIntervalMs.)
+   * `line`: the record's `JSON.stringify`, when the caller already has it (see RecordLines).
    */
-  append(record: SampleRecord): Promise<void>;
+  append(record: SampleRecord, line?: string): Promise<void>;
   /** Keys finished without error in an earlier attempt of this run (resume skips them). */
   isDone(benchmark: string, sampleId: string): boolean;
   /** Number of records finished without error carried over from before a resume. */
@@ -145,7 +146,7 @@ export class JournalStore implements ResultsStore {
     return n;
   }
 
-  append(record: SampleRecord): Promise<void> {
+  append(record: SampleRecord, line?: string): Promise<void> {
     if (this.closed) return Promise.reject(new YardstickError(ERROR_CODES.STORE_FAILED, `results store ${this.path} is closed`));
     // Only a resumed journal has keys seen before; a fresh run skips building the key per record.
     if (this.occurrences.size > 0) {
@@ -153,7 +154,7 @@ export class JournalStore implements ResultsStore {
       const before = this.occurrences.get(key);
       if (before !== undefined) this.occurrences.set(key, before + 1);
     }
-    this.lines.push(JSON.stringify(record));
+    this.lines.push(line ?? JSON.stringify(record));
     if (!this.batch) {
       let resolve!: () => void;
       let reject!: (e: unknown) => void;
