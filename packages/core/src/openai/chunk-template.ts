@@ -49,16 +49,9 @@ export class ContentChunkTemplate {
     const end = data.length - this.suffix.length;
     // slice + === compares with memcmp; startsWith/endsWith walk the characters (5x slower here).
     if (end - start < 2 || data.slice(0, start) !== prefix || data.slice(end) !== this.suffix) return undefined;
-    if (data.charCodeAt(start) !== QUOTE || data.charCodeAt(end - 1) !== QUOTE) return undefined;
-    let escaped = false;
-    for (let i = start + 1; i < end - 1; i++) {
-      const c = data.charCodeAt(i);
-      if (c === BACKSLASH) {
-        escaped = true;
-        i++; // the escaped character, whatever it is; JSON.parse below checks the escape
-      } else if (c === QUOTE || c < 0x20) return undefined; // not one literal, or a raw control character
-    }
-    return stringLiteral(data, start, end, escaped);
+    // Exactly one literal in between: the first one to open there closes right before the suffix.
+    if (literalEnd(data, start, end) !== end) return undefined;
+    return stringLiteral(data, start, end);
   }
 
   /**
@@ -104,18 +97,10 @@ export class ContentChunkTemplate {
     const at = data.indexOf(key);
     if (at < 0 || data.indexOf(key, at + key.length) >= 0) return; // absent or ambiguous
     if (at > 0 && data.charCodeAt(at - 1) === BACKSLASH) return;
-    let i = skipSpace(data, at + key.length);
-    if (data.charCodeAt(i) !== 0x3a /* : */) return;
-    i = skipSpace(data, i + 1);
-    if (data.charCodeAt(i) !== QUOTE) return;
-    const start = i;
-    for (i = start + 1; i < data.length; i++) {
-      const c = data.charCodeAt(i);
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) break;
-    }
-    if (i >= data.length) return;
-    const end = i + 1;
+    const start = valueStart(data, at + key.length);
+    if (start < 0) return;
+    const end = literalEnd(data, start, data.length);
+    if (end < 0) return;
     const prefix = data.slice(0, start);
     const suffix = data.slice(end);
     // The literal found must be the value the parser gave the field.
@@ -137,10 +122,8 @@ export class ContentChunkTemplate {
   private learnFinish(data: string, textEnd: number, text: string): void {
     const at = data.indexOf(FINISH_KEY);
     if (at < textEnd || data.indexOf(FINISH_KEY, at + FINISH_KEY.length) >= 0) return;
-    let i = skipSpace(data, at + FINISH_KEY.length);
-    if (data.charCodeAt(i) !== 0x3a /* : */) return;
-    i = skipSpace(data, i + 1);
-    if (data.slice(i, i + 4) !== 'null') return;
+    const i = valueStart(data, at + FINISH_KEY.length);
+    if (i < 0 || data.slice(i, i + 4) !== 'null') return;
     this.middle = data.slice(textEnd, i);
     this.tail = data.slice(i + 4);
     if (!this.matchFinal(data) || this.finalText !== text || this.finalReason !== null) this.middle = undefined;
@@ -164,17 +147,23 @@ function literalEnd(data: string, start: number, stop: number): number {
 
 /**
  * The value of the string literal `data[start, end)` (quotes included, checked by the caller);
- * undefined if invalid. `escaped`: whether it has a backslash, when the caller's scan knows.
+ * undefined if invalid. Escapes are left to JSON.parse, which checks them.
  */
-function stringLiteral(data: string, start: number, end: number, escaped?: boolean): string | undefined {
+function stringLiteral(data: string, start: number, end: number): string | undefined {
   const literal = data.slice(start, end);
-  if (!(escaped ?? literal.includes('\\'))) return literal.slice(1, -1);
+  if (!literal.includes('\\')) return literal.slice(1, -1);
   try {
     const value: unknown = JSON.parse(literal);
     return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Where the value after a key ending at `i` starts (past `:` and any whitespace), or -1 when no colon follows. */
+function valueStart(data: string, i: number): number {
+  i = skipSpace(data, i);
+  return data.charCodeAt(i) === 0x3a /* : */ ? skipSpace(data, i + 1) : -1;
 }
 
 function skipSpace(s: string, i: number): number {
