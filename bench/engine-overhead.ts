@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from '../packages/core/node_modules/undici/index.js';
 import { buildRequestBody, createRng, Kernel, OpenAICompatibleClient, resolveRootConfig, silentLogger, type Plugin, type Sample } from '../packages/core/src/index.js';
-import { samplesPlugin } from '../packages/core/src/testing/index.js';
+import { samplesPlugin, stopChild } from '../packages/core/src/testing/index.js';
 import { exactPrompt, tokenPool } from '../packages/benchmark-serving/src/index.js';
 import { attachEngine } from './lib/attach-engine.js';
 import { ownSession, prioritize } from './lib/priority.js';
@@ -71,7 +71,7 @@ let log = '';
 child.stderr.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
 prioritize(child.pid);
 const url = `http://127.0.0.1:${port}`;
-const stop = () => new Promise<void>((ok) => (child.exitCode !== null ? ok() : (child.once('exit', () => ok()), child.kill('SIGTERM'))));
+const stop = () => stopChild(child);
 
 try {
   for (let waited = 0; ; waited += 100) {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { sharedPath } from '@yardstick/core/testing';
+import { sharedPath, stopChild } from '@yardstick/core/testing';
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -37,11 +37,6 @@ export async function startLlamaServer(extra: string[] = []): Promise<{ url: str
     if (Date.now() > deadline) throw new Error(`llama-server not ready after 30 s: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const stop = () => stopChild(child);
   return { url, child, stop };
 }

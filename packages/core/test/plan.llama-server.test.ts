@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { stopChild } from '../src/testing/index.js';
 import { checkPlanAgainstLog, comparePlanToReport, findDevice, planDifferenceLines, loadArchitecture, parseEngineMemoryLog, planMemory, presetFlags, resolvePreset } from '../src/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -31,11 +32,13 @@ function loadLog(args: string[]): Promise<string> {
       child.kill('SIGKILL');
       reject(new Error(`llama-server did not start:\n${log.slice(-2000)}`));
     }, 90_000);
+    let stopping = false;
     const onData = (chunk: Buffer) => {
       log += chunk.toString('utf8');
-      if (/server is listening|listening on http/.test(log)) {
+      if (!stopping && /server is listening|listening on http/.test(log)) {
+        stopping = true;
         clearTimeout(timer);
-        child.kill('SIGTERM');
+        void stopChild(child, 3_000);
       }
     };
     child.stdout.on('data', onData);
