@@ -15,6 +15,9 @@ writeFileSync(
 const port = Number(process.argv[2]);
 const ignoreTerm = process.argv.includes('--ignore-term');
 if (ignoreTerm) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+// llama-server's way: the first SIGTERM may be lost, a second one exits at once.
+let terms = 0;
+if (process.argv.includes('--second-term')) process.on('SIGTERM', () => { if (++terms === 1) console.log('first SIGTERM lost'); else process.exit(1); });
 let polls = 0;
 console.log('loading model');
 console.error('warning: this goes to stderr');
@@ -87,6 +90,20 @@ describe('ManagedServer', () => {
     expect(performance.now() - t).toBeGreaterThanOrEqual(250);
     expect(s.exit?.signal).toBe('SIGKILL');
     expect(s.outputTail()).toContain('ignoring SIGTERM');
+  });
+
+  it('repeats SIGTERM when asked (repeatTermMs) and so stops a server that lost the first one without SIGKILL', async () => {
+    const port = await findFreePort();
+    const s = new ManagedServer({ name: 'forgetful', command: [process.execPath, script, String(port), '--second-term'], host: '127.0.0.1', port, pollIntervalMs: 20, stopGraceMs: 20_000, repeatTermMs: 200 });
+    servers.push(s);
+    await s.start();
+    const t = performance.now();
+    await s.stop();
+    const took = performance.now() - t;
+    expect(took).toBeGreaterThanOrEqual(150);
+    expect(took).toBeLessThan(10_000);
+    expect(s.exit?.signal).not.toBe('SIGKILL');
+    expect(s.outputTail()).toContain('first SIGTERM lost');
   });
 
   it('fails fast with the command and output tail when the process exits early', async () => {

@@ -101,6 +101,9 @@ export class LlamaServerEngine implements Engine {
         probes: PROBES,
         readinessTimeoutMs: o.readinessTimeoutMs,
         stopGraceMs: o.stopGraceMs,
+        // llama-server loses a SIGTERM that arrives as its task loop starts, and exits at once on a
+        // second one (see ManagedServer.repeatTermMs): a stop right after start-up then takes 2 s, not the grace.
+        repeatTermMs: 2_000,
         apiKey: o.apiKey,
         logger: log,
       });

@@ -27,6 +27,14 @@ export interface ManagedServerOptions {
   pollIntervalMs?: number;
   /** SIGTERM → wait this long → SIGKILL (default 10 s). */
   stopGraceMs?: number;
+  /**
+   * Within the grace period, send SIGTERM again this long after the last one while the server is
+   * still up (default: never). For servers that treat a second signal as "exit now": llama-server
+   * forgets a SIGTERM that lands between "listening" and the start of its task loop (the loop sets
+   * the flag the signal cleared) and exits at once on a second one, so a stop right after start-up
+   * takes this long instead of the whole grace period.
+   */
+  repeatTermMs?: number;
   /** Sent with readiness probes; never logged. */
   apiKey?: string;
   logger?: Logger;
@@ -281,7 +289,9 @@ export class ManagedServer {
       if (this.exitInfo === undefined) {
         killGroup(pid, 'SIGTERM');
         const timer = sleep(grace, 'timeout' as const);
-        const winner = await Promise.race([this.exitPromise!, timer]);
+        const repeat = this.options.repeatTermMs;
+        const resend = repeat !== undefined && repeat < grace ? setInterval(() => killGroup(pid, 'SIGTERM'), repeat) : undefined;
+        const winner = await Promise.race([this.exitPromise!, timer]).finally(() => clearInterval(resend));
         if (winner === 'timeout') {
           this.options.logger?.warn(`${this.name} did not stop within ${grace} ms of SIGTERM; sending SIGKILL`);
           killGroup(pid, 'SIGKILL');
