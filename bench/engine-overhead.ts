@@ -7,16 +7,15 @@
  *
  *   pnpm bench:engine [--prompts 32] [--input 64] [--output 128] [--concurrency 4] [--rounds 3]
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from '../packages/core/node_modules/undici/index.js';
-import { buildRequestBody, createRng, Kernel, OpenAICompatibleClient, resolveRootConfig, silentLogger, type Plugin, type Sample } from '../packages/core/src/index.js';
-import { samplesPlugin, stopChild } from '../packages/core/src/testing/index.js';
+import { buildRequestBody, createRng, findFreePort, Kernel, ManagedServer, OpenAICompatibleClient, resolveRootConfig, silentLogger, type Plugin, type Sample } from '../packages/core/src/index.js';
+import { samplesPlugin } from '../packages/core/src/testing/index.js';
 import { exactPrompt, tokenPool } from '../packages/benchmark-serving/src/index.js';
 import { attachEngine } from './lib/attach-engine.js';
 import { ownSession, prioritize } from './lib/priority.js';
@@ -50,37 +49,18 @@ function serverBinary(): string {
   return out.trim().split('\n').pop()!;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
-
 await ownSession();
-const port = await freePort();
+const port = await findFreePort();
 const bin = serverBinary();
 const ctx = CONCURRENCY * (INPUT + OUTPUT + 16);
 const serverArgs = ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-t', '1', '-c', String(ctx), '-np', String(CONCURRENCY), '--kv-unified'];
-const child = spawn(bin, serverArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
-let log = '';
-child.stderr.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-prioritize(child.pid);
-const url = `http://127.0.0.1:${port}`;
-const stop = () => stopChild(child);
+// The engine plugin's own launcher: readiness on /health, and a stop that outlasts a lost SIGTERM.
+const server = new ManagedServer({ name: 'llama-server', command: [bin, ...serverArgs], host: '127.0.0.1', port, readinessTimeoutMs: 60_000, stopGraceMs: 5_000, repeatTermMs: 2_000 });
+const url = server.baseUrl;
 
 try {
-  for (let waited = 0; ; waited += 100) {
-    if (child.exitCode !== null) throw new Error(`llama-server exited: ${log}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (waited > 60_000) throw new Error(`llama-server not ready: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await server.start();
+  prioritize(server.pid);
   console.log(`llama-server ${bin}\n  ${serverArgs.join(' ')}`);
 
   // The same prompts for both clients: exact-length synthetic prompts from the server's tokenizer.
@@ -117,7 +97,7 @@ try {
   console.log(`through Yardstick ${mean(y).toFixed(0)} output tok/s (mean of ${ROUNDS})`);
   console.log(`Yardstick / direct ${(mean(y) / mean(d)).toFixed(3)} (target ≥ 0.97)`);
 } finally {
-  await stop();
+  await server.stop();
 }
 
 /** The minimal client: POST, read the stream to the end, take the server's usage. Wall time from first send to last byte. */

@@ -1,54 +1,22 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { stopChild } from '../src/testing/index.js';
-import { checkPlanAgainstLog, comparePlanToReport, findDevice, planDifferenceLines, loadArchitecture, parseEngineMemoryLog, planMemory, presetFlags, resolvePreset } from '../src/index.js';
+import { checkPlanAgainstLog, comparePlanToReport, findDevice, findFreePort, ManagedServer, planDifferenceLines, loadArchitecture, parseEngineMemoryLog, planMemory, presetFlags, resolvePreset } from '../src/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const shared = process.env.YARDSTICK_SHARED ?? path.resolve(repoRoot, '../shared');
 const tinyGguf = path.join(shared, 'models/stories260K.gguf');
 const server = process.env.YARDSTICK_LLAMA_SERVER;
 
-/** A port the OS says is free right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** Starts llama-server, collects its log until it listens, stops it. */
-function loadLog(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(server!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`llama-server did not start:\n${log.slice(-2000)}`));
-    }, 90_000);
-    let stopping = false;
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (!stopping && /server is listening|listening on http/.test(log)) {
-        stopping = true;
-        clearTimeout(timer);
-        void stopChild(child, 3_000);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(log);
-    });
-    child.on('error', reject);
-  });
+/** Launches llama-server with the engine plugins' own launcher and returns what it printed until ready. */
+async function loadLog(args: string[], port: number): Promise<string> {
+  const llama = new ManagedServer({ name: 'llama-server', command: [server!, ...args], host: '127.0.0.1', port, readinessTimeoutMs: 90_000, stopGraceMs: 5_000, repeatTermMs: 2_000 });
+  try {
+    await llama.start();
+    return llama.startupLog().join('\n');
+  } finally {
+    await llama.stop();
+  }
 }
 
 describe.skipIf(!server)('plan vs a real llama-server load', () => {
@@ -60,9 +28,10 @@ describe.skipIf(!server)('plan vs a real llama-server load', () => {
     const row = plan.rows[0]!;
     // Launch exactly what the preset says: 4 slots of 2048 tokens (llama.cpp's --ctx-size is the total).
     const options = resolvePreset('llamacpp', 'balanced', { contextSize: context * row.concurrency, threads: 1, kvUnified: false });
-    const argv = ['-m', tinyGguf, '--host', '127.0.0.1', '--port', String(await freePort()), '-v', ...presetFlags('llamacpp', options)];
+    const port = await findFreePort();
+    const argv = ['-m', tinyGguf, '--host', '127.0.0.1', '--port', String(port), '-v', ...presetFlags('llamacpp', options)];
     expect(argv).toEqual(expect.arrayContaining(['--parallel', '4', '--ctx-size', '8192', '--flash-attn', 'on', '--threads', '1']));
-    const log = await loadLog(argv);
+    const log = await loadLog(argv, port);
     const report = parseEngineMemoryLog('llamacpp', log);
     expect(report.sequences, `llama-server log tail:\n${log.slice(-3000)}`).toBe(4);
     const diffs = Object.fromEntries(comparePlanToReport(row, report).map((d) => [d.quantity, d]));

@@ -6,4 +6,3 @@ export * from './collecting-reporter.js';
 export { sharedPath } from '../shared-path.js';
 export * from './report-fixtures.js';
 export * from './standin-fixtures.js';
-export * from './stop-child.js';
