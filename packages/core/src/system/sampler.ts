@@ -232,9 +232,7 @@ export class SystemSampler implements SystemWindows {
     this.timer = undefined;
     if (this.running && this.run) {
       this.running = false;
-      await this.reading([this.run]);
-      this.run.stoppedAt = performance.now();
-      this.open.delete(this.run);
+      await this.finish(this.run);
     }
     return this.summarize();
   }
@@ -255,13 +253,15 @@ export class SystemSampler implements SystemWindows {
     let closed: Promise<SystemSummary> | undefined;
     return {
       close: () =>
-        (closed ??= (async () => {
-          this.open.delete(series);
-          await this.reading([series]);
-          series.stoppedAt = performance.now();
-          return series.summarize(this.intervalMs, series.stoppedAt);
-        })()),
+        (closed ??= this.finish(series).then(() => series.summarize(this.intervalMs, series.stoppedAt))),
     };
+  }
+
+  /** Ends a series: it leaves the interval readings, takes a last one of its own, and is stamped stopped. */
+  private async finish(series: SystemSeries): Promise<void> {
+    this.open.delete(series);
+    await this.reading([series]);
+    series.stoppedAt = performance.now();
   }
 
   private tick(): void {
