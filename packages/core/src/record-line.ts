@@ -1,8 +1,8 @@
-import { promptless } from './request-builders.js';
+import { emptyCard, promptless } from './request-builders.js';
 import type { Sample, SampleRecord } from './types.js';
 
 /** `JSON.stringify` of a fresh `emptyCard()`: the score of every record of a phase without scorers. */
-const EMPTY_CARD_JSON = '{"metrics":{},"reasons":{},"details":{}}';
+const EMPTY_CARD_JSON = JSON.stringify(emptyCard());
 const ID_KEY = '{"id":';
 /** A base sample whose prompt-less JSON does not start with its id: its records take JSON.stringify. */
 const UNSPLIT = Symbol('unsplit');
