@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainContent, type Chunk } from '../src/openai/accumulator.js';
+import { CHUNK_NONE, plainContent, ReplyAccumulator, type Chunk } from '../src/openai/accumulator.js';
 import { ContentChunkTemplate } from '../src/openai/chunk-template.js';
 import { createRng, uniform } from '../src/index.js';
 
@@ -168,6 +168,108 @@ describe('ContentChunkTemplate.matchFinal (the last token chunk: another text an
     // Without the caller's word that the choice has finish_reason null, nothing is learned either.
     const template = learned(SHAPES.vllmCompletion!('a'));
     expect(template.matchFinal(withFinish(SHAPES.vllmCompletion!, '', '"length"'))).toBe(false);
+  });
+});
+
+describe('ContentChunkTemplate.matchUsage (the usage-only chunk after the tokens)', () => {
+  /** What the slow path makes of a chunk: undefined when JSON.parse refuses it, else the accumulator's reading. */
+  function slowUsage(data: string): { kind: number; prompt?: number; completion?: number } | undefined {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(data);
+    } catch {
+      return undefined;
+    }
+    const acc = new ReplyAccumulator();
+    const kind = acc.addChunk(doc as Chunk);
+    return { kind, prompt: acc.promptTokens, completion: acc.completionTokens };
+  }
+
+  /** The shape's envelope up to and including the top-level `"choices":[`. */
+  function headOf(make: (t: string) => string): string {
+    const data = make('x');
+    return data.slice(0, data.indexOf('"choices":[') + '"choices":['.length);
+  }
+
+  it('reads vLLM and SGLang usage chunks as JSON.parse does', () => {
+    for (const shape of ['vllmCompletion', 'vllmChat']) {
+      const make = SHAPES[shape]!;
+      const template = learned(make(' the'));
+      const data = `${headOf(make)}],"usage":{"prompt_tokens":12,"total_tokens":28,"completion_tokens":16,"prompt_tokens_details":null}}`;
+      expect(template.matchUsage(data), data).toBe(true);
+      expect({ kind: CHUNK_NONE, prompt: template.usagePrompt, completion: template.usageCompletion }).toEqual(slowUsage(data));
+      expect(template.usagePrompt).toBe(12);
+      expect(template.usageCompletion).toBe(16);
+    }
+  });
+
+  it('agrees with JSON.parse + the accumulator on generated usage chunks, valid or not', () => {
+    const make = SHAPES.vllmCompletion!;
+    const template = learned(make(' the'));
+    const head = headOf(make);
+    const gen = createRng(23);
+    const rng = () => uniform(gen);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const KEYS = ['"prompt_tokens"', '"completion_tokens"', '"total_tokens"', '"prompt_tokens_details"', '"x_1"', '"Prompt_tokens"', '"a b"', '""', '"prompt\\u005ftokens"'];
+    const VALUES = ['0', '7', '12', '4096', 'null', '007', '-1', '1.5', '1e3', '123456789012345', '1234567890123456', '9007199254740993', '"5"', 'true', '{"cached_tokens":0}', '[]', ' 3', 'nul'];
+    let fast = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const members = Array.from({ length: Math.floor(rng() * 5) }, () => `${pick(KEYS)}:${pick(VALUES)}`);
+      let tail = `],"usage":{${members.join(',')}}}`;
+      // Now and then a corruption anywhere in the tail.
+      if (rng() < 0.2) {
+        const at = Math.floor(rng() * tail.length);
+        tail = tail.slice(0, at) + pick([',', '}', ']', ' ', '"', '', '0']) + tail.slice(at + (rng() < 0.5 ? 1 : 0));
+      }
+      const data = head + tail;
+      const slow = slowUsage(data);
+      if (template.matchUsage(data)) {
+        fast++;
+        expect(slow, data).toBeDefined();
+        expect({ kind: CHUNK_NONE, prompt: template.usagePrompt, completion: template.usageCompletion }, data).toEqual(slow);
+      }
+    }
+    expect(fast).toBeGreaterThan(2000); // the fast path did take the valid ones
+  });
+
+  it('takes nothing but the learned envelope with an empty choices list and a usage member', () => {
+    const make = SHAPES.vllmCompletion!;
+    const template = learned(make(' the'));
+    const head = headOf(make);
+    const usage = '"usage":{"prompt_tokens":1,"completion_tokens":2}';
+    const fallbacks = [
+      head.replace('1732269000', '1732269001') + `],${usage}}`, // another envelope
+      `${head}{"index":0,"text":"a"}],${usage}}`, // a choice
+      `${head}],${usage},"error":{"message":"boom"}}`, // more members after usage
+      `${head}],${usage}}}`,
+      `${head}], ${usage}}`, // spacing (Python's json.dumps): JSON.parse reads it
+      `${head}],"usage":null}`,
+      make('a'),
+      '[DONE]',
+      '',
+    ];
+    for (const data of fallbacks) expect(template.matchUsage(data), data).toBe(false);
+  });
+
+  it('learns no envelope where the usage chunk could differ from its reading', () => {
+    const notLearned = [
+      // an error key before choices: a later one may have overridden it in the learned chunk
+      SHAPES.vllmCompletion!('a').replace('"created"', '"error":{"m":1},"error":null,"created"'),
+      // a backslash before the text: keys could be written with escapes
+      SHAPES.vllmCompletion!('a').replace('meta-llama/Llama', 'meta-llama\\/Llama'),
+      // "choices" only nested, not a top-level key before the text
+      `{"id":"x","data":{"choices":[{"index":0,"text":"a","finish_reason":null}]}}`,
+    ];
+    for (const data of notLearned) {
+      const template = new ContentChunkTemplate();
+      template.learn(data, 'text', 'a');
+      const head = data.slice(0, data.indexOf('"choices":[') + '"choices":['.length);
+      expect(template.matchUsage(`${head}],"usage":{"prompt_tokens":1,"completion_tokens":2}}`), data).toBe(false);
+    }
+    // llama.cpp's envelope is learned (choices first); its usage chunk has more members and falls back.
+    const template = learned(SHAPES.llamacppCompletion!('a'));
+    expect(template.matchUsage('{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}')).toBe(true);
+    expect(template.matchUsage('{"choices":[],"created":1732269000,"id":"chatcmpl-abc","usage":{"prompt_tokens":1,"completion_tokens":2},"timings":{"predicted_n":2}}')).toBe(false);
   });
 });
 

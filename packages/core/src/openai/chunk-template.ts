@@ -27,6 +27,10 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 const FINISH_KEY = '"finish_reason"';
+/** What follows the learned head in a usage-only chunk (vLLM, SGLang: `"choices":[],"usage":{…}}`). */
+const USAGE_OPEN = '],"usage":{';
+/** Usage numbers read without JSON.parse: at most 15 digits, so summing them digit by digit is exact. */
+const MAX_DIGITS = 15;
 
 export class ContentChunkTemplate {
   private prefix: string | undefined;
@@ -37,6 +41,14 @@ export class ContentChunkTemplate {
   /** What the last successful `matchFinal` read: the text, and finish_reason (null when the chunk had null). */
   finalText = '';
   finalReason: string | null = null;
+  /**
+   * The learned chunk cut right after its top-level `"choices":[`: the envelope (id, object,
+   * created, model) every chunk of the reply shares, the usage chunk included. Unset when not learned.
+   */
+  private head: string | undefined;
+  /** What the last successful `matchUsage` read: `usage.prompt_tokens` / `completion_tokens` when numbers, else undefined. */
+  usagePrompt: number | undefined;
+  usageCompletion: number | undefined;
 
   /**
    * The text value of `data` when it is the learned template with another text; `undefined` when
@@ -93,6 +105,7 @@ export class ContentChunkTemplate {
   learn(data: string, field: TemplateField, text: string, finishNull = false): void {
     this.prefix = undefined;
     this.middle = undefined;
+    this.head = undefined;
     const key = field === 'text' ? '"text"' : '"content"';
     const at = data.indexOf(key);
     if (at < 0 || data.indexOf(key, at + key.length) >= 0) return; // absent or ambiguous
@@ -111,6 +124,63 @@ export class ContentChunkTemplate {
       return;
     }
     if (finishNull && !prefix.includes('\\') && !suffix.includes('\\')) this.learnFinish(data, end, text);
+    if (!prefix.includes('\\')) this.head = choicesHead(prefix);
+  }
+
+  /**
+   * The reply's usage-only chunk, read without JSON.parse: true when `data` is the learned head,
+   * then `],"usage":{` with members whose keys are plain words and whose values are non-negative
+   * integers or null, then `}}`; the two numbers the accumulator reads are left in `usagePrompt` /
+   * `usageCompletion`. False for anything else (the caller parses it in full).
+   *
+   * Why this is exact: the head is a prefix of a chunk JSON.parse accepted, ending at the `[` that
+   * opens the top-level `choices` value, with only complete members before it and no `"error"`
+   * key among them (see choicesHead). `]` closes that array empty, one more member follows, and
+   * `}` closes the object, so `data` is valid JSON whose parsed form has the head's members,
+   * `choices: []` and this `usage` (the last occurrence of a key wins, in JSON.parse too). For
+   * such a document the accumulator only reads the usage numbers: no error, no choice.
+   */
+  matchUsage(data: string): boolean {
+    const head = this.head;
+    if (head === undefined) return false;
+    const end = data.length - 2; // where the closing `}}` starts
+    let i = head.length + USAGE_OPEN.length;
+    if (end < i || data.slice(0, head.length) !== head || data.slice(head.length, i) !== USAGE_OPEN || data.slice(end) !== '}}') return false;
+    let prompt: number | null | undefined;
+    let completion: number | null | undefined;
+    while (i < end) {
+      // "key":value — a key of lower-case letters, digits and underscores (nothing to unescape).
+      if (data.charCodeAt(i) !== QUOTE) return false;
+      let k = i + 1;
+      while (k < end && isWordChar(data.charCodeAt(k))) k++;
+      if (k === i + 1 || data.charCodeAt(k) !== QUOTE || data.charCodeAt(k + 1) !== 0x3a /* : */) return false;
+      const key = data.slice(i + 1, k);
+      let j = k + 2;
+      let value: number | null;
+      if (data.slice(j, j + 4) === 'null') {
+        value = null;
+        j += 4;
+      } else {
+        const first = data.charCodeAt(j);
+        if (first < 0x30 || first > 0x39) return false;
+        value = first - 0x30;
+        j++;
+        if (first !== 0x30) {
+          for (let c = data.charCodeAt(j); c >= 0x30 && c <= 0x39; c = data.charCodeAt(++j)) value = value * 10 + (c - 0x30);
+        }
+        if (j - (k + 2) > MAX_DIGITS) return false;
+      }
+      if (key === 'prompt_tokens') prompt = value;
+      else if (key === 'completion_tokens') completion = value;
+      i = j;
+      if (i === end) break;
+      if (data.charCodeAt(i) !== 0x2c /* , */) return false;
+      i++;
+      if (i === end) return false; // a trailing comma
+    }
+    this.usagePrompt = typeof prompt === 'number' ? prompt : undefined;
+    this.usageCompletion = typeof completion === 'number' ? completion : undefined;
+    return true;
   }
 
   /**
@@ -128,6 +198,38 @@ export class ContentChunkTemplate {
     this.tail = data.slice(i + 4);
     if (!this.matchFinal(data) || this.finalText !== text || this.finalReason !== null) this.middle = undefined;
   }
+}
+
+/**
+ * `prefix` (a backslash-free prefix of a parsed chunk) cut right after the `[` that opens the
+ * top-level `choices` value, or undefined. Without backslashes every quote opens or closes a
+ * string, so strings are skipped to their next quote and brackets outside them count the depth; a
+ * string at depth 1 followed by a colon is a key. A prefix with an `"error"` key before that point
+ * is refused: a later member of the learned chunk may have overridden it, but not in a usage chunk.
+ */
+function choicesHead(prefix: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    if (c === QUOTE) {
+      const close = prefix.indexOf('"', i + 1);
+      if (close < 0) return undefined;
+      if (depth === 1 && close === i + 8 && prefix.slice(i + 1, close) === 'choices') {
+        const v = valueStart(prefix, close + 1);
+        if (v < 0 || prefix.charCodeAt(v) !== 0x5b /* [ */) return undefined;
+        const head = prefix.slice(0, v + 1);
+        return head.includes('"error"') ? undefined : head;
+      }
+      i = close;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return undefined;
+}
+
+/** A character of a usage key read without JSON.parse: a-z, 0-9, `_`. */
+function isWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
 
 /**

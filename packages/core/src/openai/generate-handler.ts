@@ -233,6 +233,13 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       if (reason) this.acc.finishReason = reason;
       return;
     }
+    if (this.template.matchUsage(data)) {
+      // The reply's envelope with `choices: []` and a usage object: what addChunk reads of it.
+      const { usagePrompt, usageCompletion } = this.template;
+      if (usagePrompt !== undefined) this.acc.promptTokens = usagePrompt;
+      if (usageCompletion !== undefined) this.acc.completionTokens = usageCompletion;
+      return;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
