@@ -259,6 +259,8 @@ describe('ContentChunkTemplate.matchUsage (the usage-only chunk after the tokens
       SHAPES.vllmCompletion!('a').replace('meta-llama/Llama', 'meta-llama\\/Llama'),
       // "choices" only nested, not a top-level key before the text
       `{"id":"x","data":{"choices":[{"index":0,"text":"a","finish_reason":null}]}}`,
+      // a nested value before choices: not read as a head (its usage chunk takes JSON.parse)
+      `{"id":"x","meta":{"a":[1]},"choices":[{"index":0,"text":"a","finish_reason":null}]}`,
     ];
     for (const data of notLearned) {
       const template = new ContentChunkTemplate();

@@ -18,6 +18,10 @@
  * has `"finish_reason":null` once, after the text, the template keeps that second place too:
  * `prefix + <text literal> + middle + <null or a string literal> + tail`, read by `matchFinal`
  * with the same argument (one more JSON.parse saved per reply).
+ *
+ * The usage-only chunk that follows (vLLM, SGLang: `{<the same envelope>,"choices":[],"usage":
+ * {"prompt_tokens":…}}`) is read by `matchUsage` against the envelope cut from the learned chunk:
+ * the third and last JSON.parse saved per reply, leaving one (the first token chunk).
  */
 
 /** Which field a plain content chunk carries its text in. */
@@ -27,10 +31,14 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 const FINISH_KEY = '"finish_reason"';
-/** What follows the learned head in a usage-only chunk (vLLM, SGLang: `"choices":[],"usage":{…}}`). */
-const USAGE_OPEN = '],"usage":{';
-/** Usage numbers read without JSON.parse: at most 15 digits, so summing them digit by digit is exact. */
-const MAX_DIGITS = 15;
+/**
+ * A usage-only chunk after the learned head: `],"usage":{` then members whose keys are plain words
+ * (nothing to unescape) and whose values are integers of at most 15 digits (exact as doubles, no
+ * leading zero) or null, then `}}` and the end. Sticky: it runs from `lastIndex` (the head's end).
+ */
+const USAGE_TAIL = /\],"usage":\{(?:"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null)(?:,"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null))*)?\}\}$/y;
+const PROMPT_KEY = '"prompt_tokens":';
+const COMPLETION_KEY = '"completion_tokens":';
 
 export class ContentChunkTemplate {
   private prefix: string | undefined;
@@ -123,8 +131,9 @@ export class ContentChunkTemplate {
       this.prefix = undefined;
       return;
     }
-    if (finishNull && !prefix.includes('\\') && !suffix.includes('\\')) this.learnFinish(data, end, text);
-    if (!prefix.includes('\\')) this.head = choicesHead(prefix);
+    if (prefix.includes('\\')) return;
+    if (finishNull && !suffix.includes('\\')) this.learnFinish(data, end, text);
+    this.head = choicesHead(prefix);
   }
 
   /**
@@ -143,43 +152,11 @@ export class ContentChunkTemplate {
   matchUsage(data: string): boolean {
     const head = this.head;
     if (head === undefined) return false;
-    const end = data.length - 2; // where the closing `}}` starts
-    let i = head.length + USAGE_OPEN.length;
-    if (end < i || data.slice(0, head.length) !== head || data.slice(head.length, i) !== USAGE_OPEN || data.slice(end) !== '}}') return false;
-    let prompt: number | null | undefined;
-    let completion: number | null | undefined;
-    while (i < end) {
-      // "key":value — a key of lower-case letters, digits and underscores (nothing to unescape).
-      if (data.charCodeAt(i) !== QUOTE) return false;
-      let k = i + 1;
-      while (k < end && isWordChar(data.charCodeAt(k))) k++;
-      if (k === i + 1 || data.charCodeAt(k) !== QUOTE || data.charCodeAt(k + 1) !== 0x3a /* : */) return false;
-      const key = data.slice(i + 1, k);
-      let j = k + 2;
-      let value: number | null;
-      if (data.slice(j, j + 4) === 'null') {
-        value = null;
-        j += 4;
-      } else {
-        const first = data.charCodeAt(j);
-        if (first < 0x30 || first > 0x39) return false;
-        value = first - 0x30;
-        j++;
-        if (first !== 0x30) {
-          for (let c = data.charCodeAt(j); c >= 0x30 && c <= 0x39; c = data.charCodeAt(++j)) value = value * 10 + (c - 0x30);
-        }
-        if (j - (k + 2) > MAX_DIGITS) return false;
-      }
-      if (key === 'prompt_tokens') prompt = value;
-      else if (key === 'completion_tokens') completion = value;
-      i = j;
-      if (i === end) break;
-      if (data.charCodeAt(i) !== 0x2c /* , */) return false;
-      i++;
-      if (i === end) return false; // a trailing comma
-    }
-    this.usagePrompt = typeof prompt === 'number' ? prompt : undefined;
-    this.usageCompletion = typeof completion === 'number' ? completion : undefined;
+    // The tail first (native regex code on the string's own characters), then the head.
+    USAGE_TAIL.lastIndex = head.length;
+    if (!USAGE_TAIL.test(data) || data.slice(0, head.length) !== head) return false;
+    this.usagePrompt = usageNumber(data, head.length, PROMPT_KEY);
+    this.usageCompletion = usageNumber(data, head.length, COMPLETION_KEY);
     return true;
   }
 
@@ -201,35 +178,38 @@ export class ContentChunkTemplate {
 }
 
 /**
+ * The top-level members before `choices`, when each is a string, number or literal, then the
+ * `"choices":[` that opens its value. In a backslash-free prefix of valid JSON every string is
+ * `"[^"]*"` and a number token runs to the next space or comma, so a match is exactly those
+ * members at depth 1: vLLM's and SGLang's id / object / created / model, llama.cpp's nothing.
+ * Envelopes with a nested value before choices are not learned (JSON.parse reads their usage).
+ */
+const HEAD = /^\{\s*(?:"[^"]*"\s*:\s*(?:"[^"]*"|-?[0-9][0-9.eE+-]*|true|false|null)\s*,\s*)*"choices"\s*:\s*\[/;
+
+/**
  * `prefix` (a backslash-free prefix of a parsed chunk) cut right after the `[` that opens the
- * top-level `choices` value, or undefined. Without backslashes every quote opens or closes a
- * string, so strings are skipped to their next quote and brackets outside them count the depth; a
- * string at depth 1 followed by a colon is a key. A prefix with an `"error"` key before that point
- * is refused: a later member of the learned chunk may have overridden it, but not in a usage chunk.
+ * top-level `choices` value, or undefined (see HEAD). A prefix with an `"error"` key before that
+ * point is refused: a later member of the learned chunk may have overridden it, but not in a usage chunk.
  */
 function choicesHead(prefix: string): string | undefined {
-  let depth = 0;
-  for (let i = 0; i < prefix.length; i++) {
-    const c = prefix.charCodeAt(i);
-    if (c === QUOTE) {
-      const close = prefix.indexOf('"', i + 1);
-      if (close < 0) return undefined;
-      if (depth === 1 && close === i + 8 && prefix.slice(i + 1, close) === 'choices') {
-        const v = valueStart(prefix, close + 1);
-        if (v < 0 || prefix.charCodeAt(v) !== 0x5b /* [ */) return undefined;
-        const head = prefix.slice(0, v + 1);
-        return head.includes('"error"') ? undefined : head;
-      }
-      i = close;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
-    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
-  }
-  return undefined;
+  const head = HEAD.exec(prefix)?.[0];
+  return head === undefined || head.includes('"error"') ? undefined : head;
 }
 
-/** A character of a usage key read without JSON.parse: a-z, 0-9, `_`. */
-function isWordChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+/**
+ * The value of `key` (`"name":`) in a tail USAGE_TAIL accepted: its last occurrence, as in
+ * JSON.parse; undefined when absent from the tail or null (the accumulator reads numbers only).
+ * In that tail the key text can only be a key: values there are digits or null.
+ */
+function usageNumber(data: string, tailStart: number, key: string): number | undefined {
+  const at = data.lastIndexOf(key);
+  if (at < tailStart) return undefined;
+  let value = 0;
+  let i = at + key.length;
+  let c = data.charCodeAt(i);
+  if (c < 0x30 || c > 0x39) return undefined; // null
+  for (; c >= 0x30 && c <= 0x39; c = data.charCodeAt(++i)) value = value * 10 + (c - 0x30);
+  return value;
 }
 
 /**
