@@ -48,6 +48,40 @@ describe('dispatch', () => {
     expect(after - before).toBeGreaterThanOrEqual(dueMs[n - 1]!);
   });
 
+  it('open loop: a request finishing after the next send fell due sends it then, not at the next timer tick', async () => {
+    // Constant arrivals 0.2 ms apart: the loop sleeps one timer tick (1 ms) for the second send. The
+    // first handler finishes at ~0.5 ms, inside a setImmediate callback (as a reply read in a long
+    // event-loop turn would): the second send must go out right then, ~0.3 ms late, not ~0.8 ms late
+    // at the timer. A machine too slow to reach the callback before the timer makes a round inconclusive.
+    let checked = 0;
+    for (let attempt = 0; attempt < 5 && checked === 0; attempt++) {
+      let start = 0;
+      let resolvedAt = 0;
+      let secondAt = 0;
+      // Started from a timer callback: the event loop's cached time is fresh, so its 1 ms tick is a real 1 ms.
+      await new Promise((r) => setTimeout(r, 5));
+      await dispatch(items(2), { rate: 5000, arrival: 'constant', seed: 1, signal: new AbortController().signal }, (i) => {
+        if (i === 1) {
+          secondAt = performance.now();
+          return Promise.resolve();
+        }
+        start = performance.now();
+        return new Promise<void>((resolve) =>
+          setImmediate(() => {
+            while (performance.now() - start < 0.5);
+            resolvedAt = performance.now();
+            resolve();
+          }),
+        );
+      });
+      if (resolvedAt - start > 0.8) continue; // the timer could have fired first: inconclusive
+      checked++;
+      expect(secondAt - resolvedAt).toBeLessThan(0.3);
+      expect(secondAt - start).toBeLessThan(1);
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('open loop with a cap: time waiting for a slot is queue time, not client lag', async () => {
     // 100 req/s offered, 2 slots, 100 ms per request: the server takes 20 req/s, so sends fall
     // further and further behind. All of that lateness is the slots' (the server's), none the client's.
