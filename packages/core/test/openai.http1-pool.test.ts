@@ -295,6 +295,25 @@ describe('Http1Pool', () => {
     p.destroy();
   });
 
+  it('writes the requests of one event-loop turn together, but never holds one back more than 1 ms', async () => {
+    const raw = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    const p = pool(raw.url);
+    const waiting = () => (p as unknown as { writes: unknown[] }).writes.length;
+    // Two requests in one turn: batched for the turn's end (one write each, after the turn).
+    const a = [send(p), send(p)];
+    expect(waiting()).toBe(2);
+    await Promise.all(a);
+    // The same, with more than 1 ms of work between them (a long turn reading a burst of replies):
+    // the first must not wait for the turn to end, so the second send writes both at once.
+    const b = [send(p)];
+    const t0 = performance.now();
+    while (performance.now() - t0 < 1.5);
+    b.push(send(p));
+    expect(waiting()).toBe(0);
+    expect((await Promise.all(b)).every((o) => o.status === 200 && o.body === 'ok')).toBe(true);
+    await p.close();
+  });
+
   it('queues beyond its connection limit and serves every request in order of arrival', async () => {
     const raw = await rawServer((socket, _req, n) => setTimeout(() => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${String(n).length}\r\n\r\n${n}`), 5));
     const p = pool(raw.url, { connections: 2 });

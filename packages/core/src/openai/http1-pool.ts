@@ -499,6 +499,9 @@ class Queue<T> {
   }
 }
 
+/** The longest a request waits in a write batch when more requests keep coming (see queueWrite). */
+const MAX_WRITE_DELAY_MS = 1;
+
 export class Http1Pool {
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
@@ -532,8 +535,11 @@ export class Http1Pool {
   /** Full timeout scans run every this many reaper ticks. */
   private readonly scanEvery: number;
   private ticks = 0;
+  /** When the batch waiting in `writes` was started (performance.now()). */
+  private writesSince = 0;
   private readonly flushWrites = () => {
     const writes = this.writes;
+    if (writes.length === 0) return; // flushed early (see queueWrite)
     this.writes = [];
     for (const connection of writes) connection.flush();
   };
@@ -611,7 +617,16 @@ export class Http1Pool {
    * measured latency (a request's clock starts before dispatch, as in vLLM's benchmark).
    */
   queueWrite(connection: Connection): void {
-    if (this.writes.push(connection) === 1) setImmediate(this.flushWrites);
+    const n = this.writes.push(connection);
+    if (n === 1) {
+      this.writesSince = performance.now();
+      setImmediate(this.flushWrites);
+    } else if (performance.now() - this.writesSince >= MAX_WRITE_DELAY_MS) {
+      // A long event-loop turn (a burst of replies to read) holds the batch back until it ends:
+      // open-loop sends due meanwhile would reach the wire late by the whole turn. Past 1 ms the
+      // batch goes out now; the scheduled flush then finds nothing to do.
+      this.flushWrites();
+    }
   }
 
   /** Sends a request that has not gone out yet on a new connection (never once the pool is destroyed). */
