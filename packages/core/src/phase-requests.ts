@@ -4,6 +4,7 @@ import type { KernelHooks } from './hooks.js';
 import { toMicroseconds } from './microseconds.js';
 import type { ModelFamily } from './model.js';
 import { RecordLines } from './record-line.js';
+import { SCORING_FAILED_PREFIX } from './scoring-failure.js';
 import { requestsOf } from './record-requests.js';
 import { chatRequest, emptyCard, failedResult, firstTurnOf, promptless, resolveParams, singleRequestOf, stripTags } from './request-builders.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
@@ -234,8 +235,8 @@ export class PhaseRequests {
     } catch (e) {
       const err = describeError(e);
       const card = emptyCard();
-      card.reasons.kernel = `scoring failed: ${err.message}`;
-      this.run.logger.error({ err, benchmark: this.name, sample: scored.sample.id }, 'scoring failed for one sample; it is recorded without scores');
+      card.reasons.kernel = `${SCORING_FAILED_PREFIX}${err.message}`;
+      this.run.logger.error({ err, benchmark: this.name, sample: scored.sample.id }, 'scoring failed for one sample; it is recorded without scores and runs again on --resume');
       return card;
     } finally {
       this.scoringActive--;

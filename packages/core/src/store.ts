@@ -3,6 +3,7 @@ import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERROR_CODES, YardstickError } from './errors.js';
 import { lockRunFolder, type RunLock } from './run-lock.js';
+import { scoringFailed } from './scoring-failure.js';
 import type { SampleRecord } from './types.js';
 
 /** The identity of a record across resumes: benchmark (with any sweep-phase suffix) and sample id. */
@@ -162,7 +163,8 @@ export class JournalStore implements ResultsStore {
       const { record } = parsed;
       const key = recordKey(record.benchmark, record.sample.id);
       seen.set(key, (seen.get(key) ?? 0) + 1);
-      if (record.result.error) {
+      // A failed request, or a reply its scorers could not judge: not finished, --resume runs it again.
+      if (record.result.error || scoringFailed(record)) {
         failed.add(key);
         this.done.delete(key);
       } else {

@@ -2,7 +2,8 @@ import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Kernel, JournalStore, resolveRootConfig, silentLogger, type Sample, type SampleRecord } from '../src/index.js';
+import { definePlugin, Kernel, JournalStore, resolveRootConfig, silentLogger, type Sample, type SampleRecord } from '../src/index.js';
+import { SCORING_FAILED_PREFIX } from '../src/scoring-failure.js';
 import { enginePlugin, fakeEngine, samplesPlugin } from '../src/testing/index.js';
 
 const samples: Sample[] = Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, task: 't', prompt: `p${i}` }));
@@ -52,6 +53,39 @@ describe('results store and resume', () => {
     // The journal is valid JSON lines throughout.
     const lines = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('runs again on --resume a sample whose scorer threw (stored unscored the first time)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-resume-score-'));
+    const scorer = (failOn: string | undefined) =>
+      definePlugin({
+        name: 'scorer-len',
+        version: '0.1.0',
+        kind: 'scorer',
+        core: '^0.1.0',
+        apply: ({ hooks }) =>
+          hooks.score.tapPromise('scorer-len', async (card, s) => {
+            if (s.sample.id === failOn) throw new Error('the sandbox went away');
+            return { ...card, metrics: { ...card.metrics, len: s.result.text.length } };
+          }),
+      });
+    const first = kernelFor(dir);
+    first.k.use(scorer('s3'));
+    expect((await first.k.run()).status).toBe('completed');
+    const before = await readAll(dir);
+    const s3 = before.find((r) => r.sample.id === 's3')!;
+    expect(s3.score.reasons.kernel?.startsWith(SCORING_FAILED_PREFIX)).toBe(true);
+    expect(s3.score.metrics.len).toBeUndefined();
+
+    const second = kernelFor(dir);
+    second.k.use(scorer(undefined));
+    const summary = await second.k.run({ resume: true });
+    expect(summary.status).toBe('completed');
+    expect(second.engine.requests.map((r) => r.sampleId)).toEqual(['s3']);
+    const after = await readAll(dir);
+    expect(after).toHaveLength(30); // the journal's later record of s3 stands for it
+    expect(after.find((r) => r.sample.id === 's3')!.score.metrics.len).toBeGreaterThan(0);
+    expect(after.every((r) => r.score.metrics.len !== undefined)).toBe(true);
   });
 
   it('group-commits records durably and streams them back', async () => {
