@@ -82,6 +82,20 @@ describe('dispatch', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('open loop: an abort wakes a loop sleeping until its next send, which is not sent', async () => {
+    // 0.5 req/s: the second send is 2 s away when the run is aborted at 50 ms.
+    const controller = new AbortController();
+    const sent: number[] = [];
+    setTimeout(() => controller.abort(), 50);
+    const t0 = performance.now();
+    const count = await dispatch(items(5), { rate: 0.5, arrival: 'constant', seed: 1, signal: controller.signal }, async (i) => {
+      sent.push(i);
+    });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(sent).toEqual([0]);
+    expect(count).toBe(1);
+  });
+
   it('open loop with a cap: time waiting for a slot is queue time, not client lag', async () => {
     // 100 req/s offered, 2 slots, 100 ms per request: the server takes 20 req/s, so sends fall
     // further and further behind. All of that lateness is the slots' (the server's), none the client's.

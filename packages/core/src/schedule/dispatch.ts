@@ -185,57 +185,66 @@ class Dispatcher<T> {
     let sinceYield = 0;
     /** When the loop last got a slot after waiting for one. */
     let lastSlotAt = -Infinity;
-    for (;;) {
-      const at = start + (schedule.next().value as number);
-      if (at >= deadline || options.signal.aborted) break;
-      const fromWarmup = this.warming && at < warmupEnd;
-      if (!fromWarmup) this.endWarmup();
-      const wait = at - now();
-      if (wait > 0) {
-        // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
-        // ~1 ms late) and spins the rest on event-loop turns, each of which still reads replies: the
-        // send is on time. A shorter wait sleeps one timer tick (Node's minimum, 1 ms): the send is
-        // up to ~1 ms late, counted as lag, and every request due meanwhile goes out in that turn.
-        // Spinning those waits too costs the client ~15% more CPU per request at 12,000 req/s
-        // (one loop turn per request instead of one per batch); sending them early, as this loop
-        // once did, put most requests above 1,000 req/s 0.3-0.9 ms ahead of their arrival time,
-        // unseen by the lag metric. The spin after either sleep also covers a timer that fires
-        // early: libuv counts from the loop's cached time, which can trail the clock. A reply read
-        // after the send fell due wakes the loop before its timer (see finished).
-        await this.sleepUntil(wait > 1 ? wait - 1 : wait, at);
-        while (now() < at) await tick();
-        sinceYield = 0;
-      } else if (++sinceYield >= 32) {
-        // Behind schedule: keep dispatching, but let responses be processed now and then.
-        await tick();
-        sinceYield = 0;
+    // An abort wakes a sleeping loop at once: at low rates the next send may be seconds away, and
+    // Ctrl-C should not wait for it (nor send it).
+    const { signal } = options;
+    signal.addEventListener('abort', this.wakeNow, { once: true });
+    try {
+      for (;;) {
+        const at = start + (schedule.next().value as number);
+        if (at >= deadline || options.signal.aborted) break;
+        const fromWarmup = this.warming && at < warmupEnd;
+        if (!fromWarmup) this.endWarmup();
+        const wait = at - now();
+        if (wait > 0) {
+          // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
+          // ~1 ms late) and spins the rest on event-loop turns, each of which still reads replies: the
+          // send is on time. A shorter wait sleeps one timer tick (Node's minimum, 1 ms): the send is
+          // up to ~1 ms late, counted as lag, and every request due meanwhile goes out in that turn.
+          // Spinning those waits too costs the client ~15% more CPU per request at 12,000 req/s
+          // (one loop turn per request instead of one per batch); sending them early, as this loop
+          // once did, put most requests above 1,000 req/s 0.3-0.9 ms ahead of their arrival time,
+          // unseen by the lag metric. The spin after either sleep also covers a timer that fires
+          // early: libuv counts from the loop's cached time, which can trail the clock. A reply read
+          // after the send fell due wakes the loop before its timer (see finished).
+          await this.sleepUntil(wait > 1 ? wait - 1 : wait, at);
+          while (now() < at && !signal.aborted) await tick();
+          if (signal.aborted) break;
+          sinceYield = 0;
+        } else if (++sinceYield >= 32) {
+          // Behind schedule: keep dispatching, but let responses be processed now and then.
+          await tick();
+          sinceYield = 0;
+        }
+        // A full cap blocks this loop, so every send behind it is late too. That lateness is the
+        // server's (it holds the slots), not the client's: the client's own lag counts only from when
+        // the loop was free again. Without a cap, all lateness is the client's.
+        const reached = now();
+        const freeSince = Math.max(at, lastSlotAt);
+        let resumed = reached;
+        if (this.inFlight >= cap) {
+          while (this.inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
+          resumed = lastSlotAt = now();
+        }
+        let item: T | undefined = fromWarmup ? await this.nextWarmup(at) : undefined;
+        const warm = item !== undefined;
+        if (!warm) {
+          let next = this.items.next();
+          if (next instanceof Promise) next = await next;
+          if (next.done) break;
+          this.count++;
+          item = next.value;
+        }
+        const sent = now();
+        const late = Math.max(0, sent - at);
+        const lag = Math.min(late, Math.max(0, reached - freeSince) + (sent - resumed));
+        this.inFlight++;
+        handle(item as T, lag, capped ? late - lag : undefined, warm).then(finished, finished);
       }
-      // A full cap blocks this loop, so every send behind it is late too. That lateness is the
-      // server's (it holds the slots), not the client's: the client's own lag counts only from when
-      // the loop was free again. Without a cap, all lateness is the client's.
-      const reached = now();
-      const freeSince = Math.max(at, lastSlotAt);
-      let resumed = reached;
-      if (this.inFlight >= cap) {
-        while (this.inFlight >= cap) await new Promise<void>((r) => slotWaiters.push(r));
-        resumed = lastSlotAt = now();
-      }
-      let item: T | undefined = fromWarmup ? await this.nextWarmup(at) : undefined;
-      const warm = item !== undefined;
-      if (!warm) {
-        let next = this.items.next();
-        if (next instanceof Promise) next = await next;
-        if (next.done) break;
-        this.count++;
-        item = next.value;
-      }
-      const sent = now();
-      const late = Math.max(0, sent - at);
-      const lag = Math.min(late, Math.max(0, reached - freeSince) + (sent - resumed));
-      this.inFlight++;
-      handle(item as T, lag, capped ? late - lag : undefined, warm).then(finished, finished);
+    } finally {
+      signal.removeEventListener('abort', this.wakeNow);
+      if (this.shortTimer) clearTimeout(this.shortTimer);
     }
-    if (this.shortTimer) clearTimeout(this.shortTimer);
     if (this.inFlight > 0) await new Promise<void>((r) => (this.allDone = r));
     return this.count;
   }
