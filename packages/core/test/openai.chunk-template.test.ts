@@ -85,6 +85,18 @@ describe('ContentChunkTemplate (JSON.parse-free reading of repeated stream chunk
     expect(template.match(data)).toBeUndefined();
   });
 
+  it('learns no template where the text key is written with escapes and a plain one holds the same text elsewhere', () => {
+    const data = '{"meta":{"content":"hello"},"choices":[{"index":0,"delta":{"cont\\u0065nt":"hello"}}]}';
+    expect(slowText(data)).toBe('hello');
+    const template = learned(data);
+    const other = data.replace('"content":"hello"', '"content":"WORLD"');
+    expect(template.match(other)).toBeUndefined(); // JSON.parse reads it: the content is still "hello"
+    expect(slowText(other)).toBe('hello');
+    // A backslash outside the text that changes nothing keeps the template.
+    const escapedModel = SHAPES.vllmChat!('a').replace('Qwen/Qwen2.5', 'Qwen\\/Qwen2.5');
+    expect(learned(escapedModel).match(SHAPES.vllmChat!('b').replace('Qwen/Qwen2.5', 'Qwen\\/Qwen2.5'))).toBe('b');
+  });
+
   it('only plain content chunks serve as templates', () => {
     expect(plainContent({ choices: [{ text: 'a', finish_reason: 'stop' }] })).toBeUndefined();
     expect(plainContent({ choices: [{ text: 'a' }], usage: { completion_tokens: 1 } })).toBeUndefined();

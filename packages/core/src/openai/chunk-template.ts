@@ -1,3 +1,5 @@
+import { plainContent, type Chunk } from './accumulator.js';
+
 /**
  * The chunks of one streamed reply are the same JSON document over and over with only the text
  * value changing: `{"id":"cmpl-7","object":"text_completion",…,"choices":[{"index":0,"text":" the",
@@ -38,6 +40,9 @@ const FINISH_KEY = '"finish_reason"';
  */
 const USAGE_TAIL = /\],"usage":\{(?:"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null)(?:,"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null))*)?\}\}$/y;
 const PROMPT_KEY = '"prompt_tokens":';
+/** A text no server sends (it starts with NUL), as a JSON literal and as its value. */
+const PROBE_LITERAL = '"\\u0000yardstick-probe"';
+const PROBE_TEXT = '\u0000yardstick-probe';
 const COMPLETION_KEY = '"completion_tokens":';
 
 export class ContentChunkTemplate {
@@ -131,7 +136,13 @@ export class ContentChunkTemplate {
       this.prefix = undefined;
       return;
     }
-    if (prefix.includes('\\')) return;
+    if (prefix.includes('\\') || suffix.includes('\\')) {
+      // A key may be written with escapes: the real one as "cont\u0065nt" and a plain "content" with
+      // the same text in another field would pass the check above. Put a marker in the literal's
+      // place: it must come out as the chunk's content (one more JSON.parse, in this rare case only).
+      if (!readsAsContent(`${prefix}${PROBE_LITERAL}${suffix}`, field)) this.prefix = undefined;
+      return;
+    }
     if (finishNull && !suffix.includes('\\')) this.learnFinish(data, end, text);
     this.head = choicesHead(prefix);
   }
@@ -194,6 +205,19 @@ const HEAD = /^\{\s*(?:"[^"]*"\s*:\s*(?:"[^"]*"|-?[0-9][0-9.eE+-]*|true|false|nu
 function choicesHead(prefix: string): string | undefined {
   const head = HEAD.exec(prefix)?.[0];
   return head === undefined || head.includes('"error"') ? undefined : head;
+}
+
+/** Whether `data` parses to a plain content chunk whose `field` holds exactly the probe text. */
+function readsAsContent(data: string, field: TemplateField): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(data);
+  } catch {
+    return false;
+  }
+  if (typeof doc !== 'object' || doc === null) return false;
+  const plain = plainContent(doc as Chunk);
+  return plain !== undefined && plain.field === field && plain.text === PROBE_TEXT;
 }
 
 /**
