@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAICompatibleClient } from '../src/openai/index.js';
 import { PerformanceAggregator } from '../src/performance/aggregator.js';
 import { vllmRequestDetail } from '../src/performance/vllm-json.js';
-import { createTestKernel } from '../src/testing/index.js';
-import type { Engine } from '../src/engine.js';
+import { clientEngine, createTestKernel } from '../src/testing/index.js';
 import type { GenerateRequest, GenerateResult, Sample } from '../src/types.js';
 
 // A stand-in server that plays a script per request: each event written at its offset (ms) after the
@@ -186,14 +185,7 @@ describe('vLLM bench serve parity: where a request ends, and which streams count
 
 describe('summary.performance when every request failed', () => {
   it('is still there, with completed 0, the failures and their reasons, and zero throughputs', async () => {
-    const client = new OpenAICompatibleClient({ baseUrl, connections: 2 });
-    const engine: Engine = {
-      specificationVersion: 1,
-      start: async () => undefined,
-      stop: () => client.close(),
-      describe: () => ({ name: 'stand-in', model: 'stand-in', mode: 'attach', launch: baseUrl, baseUrl }),
-      generate: (req, signal) => client.generate(req, signal),
-    };
+    const { engine } = clientEngine(baseUrl, { connections: 2 });
     const samples: Sample[] = Array.from({ length: 8 }, (_, i) => ({ id: String(i), task: 'serving', prompt: 'http500', metadata: { input_tokens: 10 } }));
     const before = http500;
     const { run } = await createTestKernel({ engine, samples: { serving: samples }, config: { concurrency: 2 } });

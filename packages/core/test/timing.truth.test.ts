@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandIn, type StandIn } from '../../../bench/lib/stand-in.js';
 import { OpenAICompatibleClient } from '../src/openai/client.js';
 import { PerformanceAggregator } from '../src/performance/aggregator.js';
-import { createTestKernel } from '../src/testing/index.js';
-import type { Engine } from '../src/engine.js';
+import { clientEngine, createTestKernel } from '../src/testing/index.js';
 import { StreamingDistribution } from '../src/performance/distribution.js';
 import type { Distribution, GenerateRequest, GenerateResult, PerformanceSummary, Sample } from '../src/types.js';
 
@@ -132,14 +131,7 @@ describe('timing truth: reported TTFT, ITL and TPOT match the injected delays as
 
   it('through the kernel (scheduler, store, summary) at concurrency 1 and 64', async () => {
     for (const concurrency of [1, 64]) {
-      const client = new OpenAICompatibleClient({ baseUrl: server.url, connections: concurrency });
-      const engine: Engine = {
-        specificationVersion: 1,
-        start: async () => undefined,
-        stop: () => client.close(),
-        describe: () => ({ name: 'stand-in', model: 'stand-in', mode: 'attach', launch: server.url, baseUrl: server.url }),
-        generate: (req, signal) => client.generate(req, signal),
-      };
+      const { engine } = clientEngine(server.url, { connections: concurrency });
       const total = concurrency === 1 ? 12 : 128;
       const samples: Sample[] = Array.from({ length: total }, (_, i) => ({ id: String(i), task: 'timing', prompt: 'Once upon a time' }));
       const { run } = await createTestKernel({

@@ -6,3 +6,4 @@ export * from './collecting-reporter.js';
 export { sharedPath } from '../shared-path.js';
 export * from './report-fixtures.js';
 export * from './standin-fixtures.js';
+export * from './client-engine.js';
