@@ -4,9 +4,9 @@ import type { KernelHooks } from './hooks.js';
 import { toMicroseconds } from './microseconds.js';
 import type { ModelFamily } from './model.js';
 import { RecordLines } from './record-line.js';
-import { SCORING_FAILED_PREFIX } from './scoring-failure.js';
 import { requestsOf } from './record-requests.js';
 import { chatRequest, emptyCard, failedResult, firstTurnOf, promptless, resolveParams, singleRequestOf, stripTags } from './request-builders.js';
+import { SCORING_FAILED_PREFIX } from './scoring-failure.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, GenerationParams, Sample, SampleRecord, ScoreCard, ScoredSample } from './types.js';
 
 /** One work item of a phase: a sample and its position in the benchmark's order. */

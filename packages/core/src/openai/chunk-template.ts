@@ -40,10 +40,10 @@ const FINISH_KEY = '"finish_reason"';
  */
 const USAGE_TAIL = /\],"usage":\{(?:"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null)(?:,"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null))*)?\}\}$/y;
 const PROMPT_KEY = '"prompt_tokens":';
+const COMPLETION_KEY = '"completion_tokens":';
 /** A text no server sends (it starts with NUL), as a JSON literal and as its value. */
 const PROBE_LITERAL = '"\\u0000yardstick-probe"';
 const PROBE_TEXT = '\u0000yardstick-probe';
-const COMPLETION_KEY = '"completion_tokens":';
 
 export class ContentChunkTemplate {
   private prefix: string | undefined;
@@ -143,7 +143,7 @@ export class ContentChunkTemplate {
       if (!readsAsContent(`${prefix}${PROBE_LITERAL}${suffix}`, field)) this.prefix = undefined;
       return;
     }
-    if (finishNull && !suffix.includes('\\')) this.learnFinish(data, end, text);
+    if (finishNull) this.learnFinish(data, end, text);
     this.head = choicesHead(prefix);
   }
 

@@ -192,7 +192,7 @@ class Dispatcher<T> {
     try {
       for (;;) {
         const at = start + (schedule.next().value as number);
-        if (at >= deadline || options.signal.aborted) break;
+        if (at >= deadline || signal.aborted) break;
         const fromWarmup = this.warming && at < warmupEnd;
         if (!fromWarmup) this.endWarmup();
         const wait = at - now();
