@@ -1,4 +1,4 @@
-import { e2elMs, type ResultsStore, type RunSummary, type SampleRecord } from '@yardstick/core';
+import { e2elMs, tpotMs, type ResultsStore, type RunSummary, type SampleRecord } from '@yardstick/core';
 
 /** Fixed per-sample columns, before one column per metric. */
 export const FIXED_COLUMNS = [
@@ -47,7 +47,7 @@ export function sampleRow(record: SampleRecord, metrics: readonly string[], opti
   const t = result.timing;
   const out = result.usage?.completionTokens ?? t.chunksMs.length;
   const e2el = e2elMs(t);
-  const tpot = t.firstTokenMs !== undefined && out > 1 ? (e2el - t.firstTokenMs) / (out - 1) : undefined;
+  const tpot = tpotMs(e2el, t.firstTokenMs, out);
   const category = sample.metadata?.category;
   const row: (string | number)[] = [
     record.benchmark,

@@ -1,4 +1,4 @@
-import { e2elMs, requestsOf, type ResultsStore, type RunSummary, type SampleRecord } from '@yardstick/core';
+import { e2elMs, requestsOf, tpotMs, type ResultsStore, type RunSummary, type SampleRecord } from '@yardstick/core';
 
 /** Timing series charted as histograms. */
 export const SERIES = ['ttft_ms', 'tpot_ms', 'itl_ms', 'e2el_ms'] as const;
@@ -98,7 +98,8 @@ export async function collect(summary: RunSummary, store: ResultsStore, options:
       const out = r.usage?.completionTokens ?? t.chunksMs.length;
       if (t.firstTokenMs !== undefined) {
         s.ttft_ms.add(t.firstTokenMs);
-        if (out > 1) s.tpot_ms.add((e2elMs(t) - t.firstTokenMs) / (out - 1));
+        const tpot = tpotMs(e2elMs(t), t.firstTokenMs, out);
+        if (tpot !== undefined) s.tpot_ms.add(tpot);
       }
       s.e2el_ms.add(e2elMs(t));
       for (let i = 1; i < t.chunksMs.length; i++) s.itl_ms.add(t.chunksMs[i]! - t.chunksMs[i - 1]!);

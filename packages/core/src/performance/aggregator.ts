@@ -1,6 +1,6 @@
 import type { GenerateResult, PerformanceSummary, TimingTrace, Usage } from '../types.js';
 import { StreamingDistribution, type StreamingDistributionOptions } from './distribution.js';
-import { e2elMs } from './latency.js';
+import { e2elMs, sloTtftMs, tpotMs } from './latency.js';
 import { PeakTracker } from './peaks.js';
 
 export interface SloOptions {
@@ -143,17 +143,14 @@ export class PerformanceAggregator {
     const e2el = e2elMs(t);
     this.e2el.add(e2el);
     const ttft = t.firstTokenMs;
-    let tpot = 0;
+    const tpot = tpotMs(e2el, ttft, out);
     if (ttft !== undefined) {
       this.ttft.add(ttft);
-      if (out > 1) {
-        tpot = (e2el - ttft) / (out - 1);
-        this.tpot.add(tpot);
-      }
+      if (tpot !== undefined) this.tpot.add(tpot);
       if (e2el > ttft) this.decode.add(out / ((e2el - ttft) / 1000));
     }
     for (let i = 1; i < chunks.length; i++) this.itl.add(chunks[i]! - chunks[i - 1]!);
-    if (!this.slo || meetsSlo(this.slo, t, e2el, tpot, out)) this.good++;
+    if (!this.slo || meetsSlo(this.slo, t, e2el, tpot ?? 0, out)) this.good++;
   }
 
   /** The peak metrics need another pass over the requests (a long run overflowed their buffers). */
@@ -290,11 +287,8 @@ export class PerformanceAggregator {
  */
 function meetsSlo(slo: SloOptions, t: TimingTrace, e2el: number, tpot: number, out: number): boolean {
   if (slo.e2el !== undefined && e2el > slo.e2el) return false;
-  let ttft = t.firstTokenMs;
-  if (ttft === undefined) {
-    ttft = t.firstChoiceMs;
-    if (ttft !== undefined && out > 1) tpot = (e2el - ttft) / (out - 1);
-  }
+  const ttft = sloTtftMs(t);
+  if (t.firstTokenMs === undefined) tpot = tpotMs(e2el, ttft, out) ?? tpot;
   if (slo.ttft !== undefined && (ttft === undefined || ttft > slo.ttft)) return false;
   return slo.tpot === undefined || tpot <= slo.tpot;
 }

@@ -18,3 +18,11 @@ export function e2elMs(t: TimingTrace): number {
 export function sloTtftMs(t: TimingTrace): number | undefined {
   return t.firstTokenMs ?? t.firstChoiceMs;
 }
+
+/**
+ * TPOT as vLLM defines it: (E2EL − TTFT) / (output tokens − 1); undefined without a TTFT or with
+ * fewer than two output tokens (no time between tokens to share out).
+ */
+export function tpotMs(e2el: number, ttft: number | undefined, outputTokens: number): number | undefined {
+  return ttft !== undefined && outputTokens > 1 ? (e2el - ttft) / (outputTokens - 1) : undefined;
+}

@@ -1,5 +1,5 @@
 import type { Distribution, GenerateResult, PerformanceSummary } from '../types.js';
-import { e2elMs } from './latency.js';
+import { e2elMs, sloTtftMs } from './latency.js';
 
 /** Run facts vLLM puts beside the metrics in its result JSON. */
 export interface VllmBenchMeta {
@@ -119,7 +119,7 @@ export function vllmRequestDetail(result: GenerateResult, promptLen?: number): V
   return {
     input_lens: result.usage?.promptTokens ?? promptLen ?? 0,
     output_lens: result.error ? 0 : (result.usage?.completionTokens ?? chunks.length),
-    ttfts: msToS(t.firstTokenMs ?? t.firstChoiceMs ?? 0),
+    ttfts: msToS(sloTtftMs(t) ?? 0),
     itls,
     latencies: result.error ? 0 : msToS(e2elMs(t)),
     start_times: t.sentAt / 1000,
