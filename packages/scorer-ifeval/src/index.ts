@@ -122,15 +122,18 @@ export function scoreIfeval(
 }
 
 /**
- * langdetect's answers for every text a language checker of this sample can see (the response and
- * its eight loose variants), fetched in one round trip before the synchronous checkers run; any
- * other text falls back to franc. undefined when the sample has no language instruction.
+ * langdetect's answers for every text a language checker of this sample can see (the response's
+ * eight loose variants, the first of which is the response itself), fetched in one round trip
+ * before the synchronous checkers run; any other text falls back to franc. undefined when the
+ * sample has no language instruction.
  */
 async function langdetectFor(langdetect: LangdetectProcess, scored: ScoredSample): Promise<LanguageDetector | undefined> {
   const ids = (scored.sample.target as { instruction_id_list?: unknown } | undefined)?.instruction_id_list;
   if (!Array.isArray(ids) || !ids.some((id) => typeof id === 'string' && LANGUAGE_INSTRUCTIONS.has(id))) return undefined;
   const response = scored.result.error ? '' : scored.result.text;
-  const texts = [response, ...looseVariants(response)];
+  // The response is the first of its loose variants, and without a `*` or more than one line most
+  // of them are the same text: each distinct text is detected once (detection is deterministic).
+  const texts = [...new Set(looseVariants(response))];
   const codes = await langdetect.detect(texts);
   const byText = new Map<string, string | null>();
   texts.forEach((text, i) => byText.set(text, codes[i] ?? null));
