@@ -6,13 +6,13 @@ import { buildKernel } from './build-kernel.js';
 import type { StopSignal } from './exit-codes.js';
 import { handleInterrupts } from './interrupt.js';
 import type { PreparedRun } from './prepare.js';
-import { readRunState, writeRunState, writeRunStateSync, type RunState } from './run-state.js';
+import { writeRunState, writeRunStateSync, type RunState } from './run-state.js';
 
 export interface ExecuteOptions {
   outDir: string;
   runId: string;
-  startedAt?: string;
-  resume?: boolean;
+  /** The run.json of the run being resumed (its start time, and what to put back if the resume is refused). */
+  resumeFrom?: RunState;
   quiet?: boolean;
   logLevel?: string;
   mode?: 'run' | 'score';
@@ -45,7 +45,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   // Before the log and run.json are touched: a resume refused because the run still goes on must
   // not rewrite that run's state or write into its log (the store takes the lock itself later).
   await assertRunFolderFree(options.outDir);
-  const startedAt = options.startedAt ?? new Date().toISOString();
+  const startedAt = options.resumeFrom?.startedAt ?? new Date().toISOString();
   // A live progress bar owns the terminal: below warn, log lines would garble it (the file keeps all).
   const barOnTerminal = process.stderr.isTTY === true && prepared.plugins.some((p) => p.plugin.name === 'reporter-console');
   const configured = prepared.config.log.level;
@@ -69,7 +69,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   const kernel = buildKernel({ ...prepared, plugins: [...prepared.plugins, ...(options.extraPlugins ?? [])] }, { outDir: options.outDir, runId: options.runId, logger });
   // A resume refused by the store (another process holds the folder, a corrupt journal) must leave
   // run.json as it found it: the state before this attempt is put back on those errors.
-  const before = writesState && options.resume ? await readRunState(options.outDir).catch(() => undefined) : undefined;
+  const before = writesState ? options.resumeFrom : undefined;
   if (writesState) await writeRunState(options.outDir, state);
 
   let settled = false;
@@ -82,7 +82,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     },
   });
   try {
-    const summary = await kernel.run({ signal: interrupts.signal, resume: options.resume, startedAt, mode: options.mode, sampleFilter: options.sampleFilter });
+    const summary = await kernel.run({ signal: interrupts.signal, resume: options.resumeFrom !== undefined, startedAt, mode: options.mode, sampleFilter: options.sampleFilter });
     if (writesState) await writeRunState(options.outDir, { ...state, status: summary.status });
     settled = true;
     logger.flush?.();

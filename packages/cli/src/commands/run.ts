@@ -7,7 +7,7 @@ import { runMatrix } from '../matrix-run.js';
 import { prepareRun } from '../prepare.js';
 import { renderError } from '../render-error.js';
 import { exitCodeFor, nextStep, runCause } from '../run-outcome.js';
-import { readRunState } from '../run-state.js';
+import { readRunState, type RunState } from '../run-state.js';
 import { sloFlags } from '../slo-flag.js';
 
 export interface RunFlags {
@@ -39,7 +39,7 @@ const register: CommandModule = (program, ctx) => {
       let prepared;
       let outDir: string;
       let runId: string;
-      let startedAt: string | undefined;
+      let resumeFrom: RunState | undefined;
       const sets = [...(flags.set ?? []), ...sloFlags(flags), ...(flags.saveDetailed ? ['reporter-json.vllmDetailed=true'] : [])];
       if (flags.resume) {
         // A resumed run replays the config saved in run.json into its own folder: a --config or --out
@@ -51,10 +51,9 @@ const register: CommandModule = (program, ctx) => {
           });
         }
         outDir = resolve(flags.resume);
-        const state = await readRunState(outDir);
-        prepared = await prepareRun({ raw: state.config, filepath: state.configFile, baseDir: state.baseDir, sets });
-        runId = state.runId;
-        startedAt = state.startedAt;
+        resumeFrom = await readRunState(outDir);
+        prepared = await prepareRun({ raw: resumeFrom.config, filepath: resumeFrom.configFile, baseDir: resumeFrom.baseDir, sets });
+        runId = resumeFrom.runId;
       } else {
         prepared = await prepareRun({ configPath: flags.config, sets });
         runId = newRunId();
@@ -64,7 +63,7 @@ const register: CommandModule = (program, ctx) => {
         ctx.setExitCode(await runMatrix(prepared, { outDir, flags, ctx }));
         return;
       }
-      const { summary, stoppedBy } = await executeRun(prepared, { outDir, runId, startedAt, resume: Boolean(flags.resume), quiet: flags.quiet, logLevel: flags.logLevel });
+      const { summary, stoppedBy } = await executeRun(prepared, { outDir, runId, resumeFrom, quiet: flags.quiet, logLevel: flags.logLevel });
       const code = exitCodeFor(summary, stoppedBy);
       if (code !== EXIT.OK) renderError(runCause(summary) ?? new Error(summary.error?.message ?? 'run failed'), ctx.stderr);
       ctx.stderr(`\nResults: ${outDir}\n`);
