@@ -3,7 +3,7 @@
  * substring: "parallel" first (so parallel_multiple is checked as parallel), then "multiple", else
  * simple. Python flavour only.
  */
-import { astCheckSimple, type BfclFunctionDoc, type CheckOptions, type CheckResult, type PossibleAnswer } from './checker.js';
+import { astCheckSimple, invalid, type BfclFunctionDoc, type CheckOptions, type CheckResult, type PossibleAnswer } from './checker.js';
 import { multipleFunctionChecker } from './multiple.js';
 import { parallelFunctionCheckerNoOrder } from './parallel.js';
 import type { ParsedCall } from './parse.js';
@@ -48,7 +48,7 @@ export function astChecker(
   options: AstCheckOptions = {},
 ): CheckResult {
   const kind = checkerKind(options.category);
-  if (typeof kind !== 'string') return { valid: false, error: [kind.unsupported], errorType: 'unsupported_category' };
+  if (typeof kind !== 'string') return invalid('unsupported_category', kind.unsupported);
   const nameOptions: CheckOptions = { underscoreToDot: options.underscoreToDot ?? false };
   if (kind === 'parallel') return parallelFunctionCheckerNoOrder(docs, calls, groundTruth, nameOptions);
   if (kind === 'multiple') return multipleFunctionChecker(docs, calls, groundTruth, nameOptions);

@@ -54,7 +54,8 @@ const PYTHON_TYPE_MAPPING: Readonly<Record<string, PyTypeName>> = {
 const PYTHON_NESTED_TYPE_CHECK_LIST = ['array', 'tuple'];
 
 const ok = (): CheckResult => ({ valid: true, error: [] });
-const bad = (errorType: string, error: string): CheckResult => ({ valid: false, error: [error], errorType });
+/** A failed check with one error message (BFCL's `{valid: False, error: [msg], error_type}`). */
+export const invalid = (errorType: string, error: string): CheckResult => ({ valid: false, error: [error], errorType });
 
 /** BFCL standardize_string: drop spaces and ,./-_*^, lowercase, single → double quotes. */
 export function standardizeString(s: string): string {
@@ -115,7 +116,7 @@ function typeChecker(
 function stringChecker(param: string, value: string, possible: readonly unknown[]): CheckResult {
   const std = possible.filter((p): p is string => typeof p === 'string').map(standardizeString);
   if (!std.includes(standardizeString(value))) {
-    return bad('value_error:string', `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possible)}. Case insensitive.`);
+    return invalid('value_error:string', `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possible)}. Case insensitive.`);
   }
   return ok();
 }
@@ -131,7 +132,7 @@ function listChecker(param: string, value: PyValue[], possible: readonly unknown
   const model = value.map((x) => (typeof x === 'string' ? standardizeString(x) : x));
   const answers = possible.map((answer) => asSequence(answer).map((x) => (typeof x === 'string' ? standardizeString(x) : x)));
   if (!pyIn(model, answers)) {
-    return bad('value_error:list/tuple', `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possible)}.`);
+    return invalid('value_error:list/tuple', `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possible)}.`);
   }
   return ok();
 }
@@ -145,21 +146,21 @@ function dictChecker(param: string, value: Record<string, PyValue>, possibleAnsw
     let flag = true;
     for (const [key, v] of Object.entries(value)) {
       if (!Object.hasOwn(answer, key)) {
-        result = bad('value_error:dict_key', `Unexpected dict key parameter: '${key}'.`);
+        result = invalid('value_error:dict_key', `Unexpected dict key parameter: '${key}'.`);
         flag = false;
         break;
       }
       const std = typeof v === 'string' ? standardizeString(v) : v;
       const allowed = asSequence(answer[key]).map((x) => (typeof x === 'string' ? standardizeString(x) : x));
       if (!pyIn(std, allowed)) {
-        result = bad('value_error:dict_value', `Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(allowed)}.`);
+        result = invalid('value_error:dict_value', `Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(allowed)}.`);
         flag = false;
         break;
       }
     }
     for (const [key, allowed] of Object.entries(answer)) {
       if (!Object.hasOwn(value, key) && !asSequence(allowed).includes('')) {
-        result = bad('value_error:dict_key', `Missing dict key parameter: '${key}'.`);
+        result = invalid('value_error:dict_key', `Missing dict key parameter: '${key}'.`);
         flag = false;
         break;
       }
@@ -174,7 +175,7 @@ function listDictChecker(param: string, value: PyValue[], possibleAnswers: reado
   for (const candidate of possibleAnswers) {
     const answer = asSequence(candidate);
     if (value.length !== answer.length) {
-      result = bad('value_error:list_dict_count', 'Wrong number of dictionaries in the list.');
+      result = invalid('value_error:list_dict_count', 'Wrong number of dictionaries in the list.');
       continue;
     }
     let flag = true;
@@ -200,14 +201,14 @@ export function simpleFunctionChecker(doc: BfclFunctionDoc, call: ParsedCall, po
   const required = doc.parameters.required ?? [];
   const expectedName = expectedFunctionName(doc.name, options);
   if (call.name !== expectedName) {
-    return bad('simple_function_checker:wrong_func_name', `Function name ${pyRepr(expectedName)} not found in model output (got ${pyRepr(call.name)}).`);
+    return invalid('simple_function_checker:wrong_func_name', `Function name ${pyRepr(expectedName)} not found in model output (got ${pyRepr(call.name)}).`);
   }
   for (const param of required) {
-    if (!Object.hasOwn(call.args, param)) return bad('simple_function_checker:missing_required', `Missing required parameter: ${pyRepr(param)}.`);
+    if (!Object.hasOwn(call.args, param)) return invalid('simple_function_checker:missing_required', `Missing required parameter: ${pyRepr(param)}.`);
   }
   for (const [param, raw] of Object.entries(call.args)) {
     if (!Object.hasOwn(properties, param) || !Object.hasOwn(possible, param)) {
-      return bad('simple_function_checker:unexpected_param', `Unexpected parameter: ${pyRepr(param)}.`);
+      return invalid('simple_function_checker:unexpected_param', `Unexpected parameter: ${pyRepr(param)}.`);
     }
     const details = properties[param]!;
     const description = details.type ?? 'string';
@@ -243,12 +244,12 @@ export function simpleFunctionChecker(doc: BfclFunctionDoc, call: ParsedCall, po
       }
     }
     if (!pyIn(value, allowed)) {
-      return bad('value_error:others', `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`);
+      return invalid('value_error:others', `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(allowed)}.`);
     }
   }
   for (const [param, allowed] of Object.entries(possible)) {
     if (!Object.hasOwn(call.args, param) && !allowed.includes('')) {
-      return bad('simple_function_checker:missing_optional', `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`);
+      return invalid('simple_function_checker:missing_optional', `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`);
     }
   }
   return ok();
@@ -256,15 +257,16 @@ export function simpleFunctionChecker(doc: BfclFunctionDoc, call: ParsedCall, po
 
 /** BFCL ast_checker's simple branch: exactly one call, checked against the first definition and answer. */
 export function astCheckSimple(docs: readonly BfclFunctionDoc[], calls: readonly ParsedCall[], groundTruth: readonly PossibleAnswer[], options: CheckOptions = {}): CheckResult {
-  if (calls.length !== 1) return bad('simple_function_checker:wrong_count', `Wrong number of functions: expected 1, got ${calls.length}.`);
+  const countError = wrongCount('simple_function_checker', 1, calls.length);
+  if (countError) return countError;
   const answer = groundTruth[0];
   const doc = docs[0];
-  if (!answer || !doc) return bad('simple_function_checker:bad_target', 'The sample has no function definition or possible answer.');
+  if (!answer || !doc) return invalid('simple_function_checker:bad_target', 'The sample has no function definition or possible answer.');
   return simpleFunctionChecker(doc, calls[0]!, answer, options);
 }
 
 /** BFCL's count check, shared by its multiple and parallel checkers: undefined when the counts agree. */
 export function wrongCount(checker: string, expected: number, got: number): CheckResult | undefined {
   if (expected === got) return undefined;
-  return { valid: false, error: [`Wrong number of functions: expected ${expected}, got ${got}.`], errorType: `${checker}:wrong_count` };
+  return invalid(`${checker}:wrong_count`, `Wrong number of functions: expected ${expected}, got ${got}.`);
 }

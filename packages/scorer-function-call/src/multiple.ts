@@ -2,7 +2,7 @@
  * BFCL multiple_function_checker (ast_checker.py), for the "multiple" categories: several functions
  * are offered and one call of one of them is expected.
  */
-import { findDescription, simpleFunctionChecker, wrongCount, type BfclFunctionDoc, type CheckOptions, type CheckResult, type PossibleAnswer } from './checker.js';
+import { findDescription, invalid, simpleFunctionChecker, wrongCount, type BfclFunctionDoc, type CheckOptions, type CheckResult, type PossibleAnswer } from './checker.js';
 import type { ParsedCall } from './parse.js';
 import { pyRepr } from './values.js';
 
@@ -16,14 +16,14 @@ export function multipleFunctionChecker(
   const countError = wrongCount('multiple_function_checker', possibleAnswers.length, calls.length);
   if (countError) return countError;
   const answer = possibleAnswers[0];
-  if (answer === undefined) return { valid: false, error: ['The sample has no possible answer.'], errorType: 'multiple_function_checker:bad_target' };
+  if (answer === undefined) return invalid('multiple_function_checker:bad_target', 'The sample has no possible answer.');
   // The definition is the one named by the possible answer, not docs[0]: the offered functions
   // come in any order.
   const name = Object.keys(answer)[0] ?? '';
   const doc = findDescription(docs, name);
   if (doc === undefined) {
     // BFCL would stop with a TypeError here (find_description returns None); a sample-level error instead.
-    return { valid: false, error: [`No function definition named ${pyRepr(name)} for the possible answer.`], errorType: 'multiple_function_checker:bad_target' };
+    return invalid('multiple_function_checker:bad_target', `No function definition named ${pyRepr(name)} for the possible answer.`);
   }
   // BFCL checks only the first call against the first answer: the counts are equal and are 1 here.
   return simpleFunctionChecker(doc, calls[0]!, answer, options);

@@ -3,7 +3,7 @@
  * "parallel" (parallel, parallel_multiple, live_parallel, live_parallel_multiple): several calls,
  * in any order.
  */
-import { findDescription, simpleFunctionChecker, wrongCount, type BfclFunctionDoc, type CheckOptions, type CheckResult, type PossibleAnswer } from './checker.js';
+import { findDescription, invalid, simpleFunctionChecker, wrongCount, type BfclFunctionDoc, type CheckOptions, type CheckResult, type PossibleAnswer } from './checker.js';
 import type { ParsedCall } from './parse.js';
 import { pyRepr } from './values.js';
 
@@ -30,7 +30,7 @@ export function parallelFunctionCheckerNoOrder(
     const doc = findDescription(docs, name);
     if (doc === undefined) {
       // BFCL would stop with a TypeError here (find_description returns None); a sample-level error instead.
-      return { valid: false, error: [`No function definition named ${pyRepr(name)} for index ${i} of possible answers.`], errorType: `${PREFIX}:bad_target` };
+      return invalid(`${PREFIX}:bad_target`, `No function definition named ${pyRepr(name)} for index ${i} of possible answers.`);
     }
     const errors: string[] = [];
     let found = false;

@@ -1,6 +1,6 @@
 import type { GenerateResult, ScoreCard, ScoredSample } from '@yardstick/core';
 import { astChecker, checkerKind } from './astChecker.js';
-import type { BfclFunctionDoc, CheckResult, PossibleAnswer } from './checker.js';
+import { invalid, type BfclFunctionDoc, type CheckResult, type PossibleAnswer } from './checker.js';
 import { floatsFromDeclaredTypes } from './declaredFloats.js';
 import { parseLiteral, parseTextCalls, ParseError, type ParsedCall } from './parse.js';
 import { PyFloat, PyTuple, type PyValue } from './values.js';
@@ -124,18 +124,18 @@ function categoryOf(sample: ScoredSample, target: Target): string | undefined {
 
 export function checkSample(sample: ScoredSample): SampleCheck {
   if (sample.result.error) {
-    return { check: { valid: false, error: [`generation failed: ${sample.result.error.code}: ${sample.result.error.message}`], errorType: 'generation_error' } };
+    return { check: invalid('generation_error', `generation failed: ${sample.result.error.code}: ${sample.result.error.message}`) };
   }
   const target = readTarget(sample.sample.target);
-  if (typeof target === 'string') return { check: { valid: false, error: [`bad target for sample ${sample.sample.id}: ${target}`], errorType: 'bad_target' } };
+  if (typeof target === 'string') return { check: invalid('bad_target', `bad target for sample ${sample.sample.id}: ${target}`) };
   const category = categoryOf(sample, target);
   const kind = checkerKind(category);
-  if (typeof kind !== 'string') return { check: { valid: false, error: [kind.unsupported], errorType: 'unsupported_category' }, category, numbers: target.numbers };
+  if (typeof kind !== 'string') return { check: invalid('unsupported_category', kind.unsupported), category, numbers: target.numbers };
   let extracted;
   try {
     extracted = extractCalls(sample.result);
   } catch (error) {
-    return { check: { valid: false, error: [`no function call could be read: ${(error as Error).message}`], errorType: 'ast_decoder:decoder_failed' }, category, numbers: target.numbers };
+    return { check: invalid('ast_decoder:decoder_failed', `no function call could be read: ${(error as Error).message}`), category, numbers: target.numbers };
   }
   // Without a mode in the target, the reply says how the functions were sent: tool calls come back
   // from `tools` requests, text calls from BFCL's prompt. BFCL expects the name the model was shown.
