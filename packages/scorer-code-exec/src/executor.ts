@@ -56,7 +56,7 @@ export class CodeExecutor {
   private readonly freeSlots: number[];
   /** bwrap's absolute path (the launcher execs it without a PATH search). */
   private bwrapPath = '';
-  /** Per-slot memory cgroups, when this host lets us create them (see MemoryCgroups). */
+  /** Per-slot memory cgroups of a sandbox executor, when this host lets us create them (see MemoryCgroups); never set in unsafe mode. */
   private cgroups: MemoryCgroups | undefined;
 
   private constructor(
@@ -157,11 +157,10 @@ export class CodeExecutor {
   private async runInSlot(source: string, slot: number, signal?: AbortSignal): Promise<ExecResult> {
     const nonce = `__yardstick_done_${randomBytes(12).toString('hex')}__`;
     const interpreter = bootstrapArgs(this.settings);
-    let file: string;
+    const file = this.python.executable;
     let args: string[];
     let cwd: string | undefined;
     if (this.mode === 'sandbox') {
-      file = this.python.executable;
       const privileged = isRoot();
       const seccomp = privileged && SECCOMP_SUPPORTED ? NO_USERNS_FILTER : undefined;
       const sandbox = bwrapArgs(this.python, {
@@ -174,21 +173,20 @@ export class CodeExecutor {
       args = launcherArgs(this.cgroups?.procsFile(slot), seccomp, [this.bwrapPath, ...sandbox]);
     } else {
       cwd = await mkdtemp(join(tmpdir(), 'yardstick-code-'));
-      file = this.python.executable;
       args = interpreter;
     }
     try {
       return await this.spawn(file, args, `${nonce}\n${source}`, nonce, cwd, slot, signal);
     } finally {
       // Nothing of this program may outlive it on the slot (a timed-out sandbox dies asynchronously).
-      if (this.mode === 'sandbox') await this.cgroups?.drain(slot);
+      await this.cgroups?.drain(slot);
       if (cwd) await rm(cwd, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
   private async spawn(file: string, args: string[], input: string, nonce: string, cwd: string | undefined, slot: number, signal?: AbortSignal): Promise<ExecResult> {
     const started = performance.now();
-    const cgroups = this.mode === 'sandbox' ? this.cgroups : undefined;
+    const cgroups = this.cgroups;
     const oomKillsBefore = cgroups?.oomKills(slot) ?? 0;
     // Unsafe mode: the program gets its own process group so a timeout kills its children too. In the
     // sandbox, killing bwrap is enough (--die-with-parent tears the namespace down), and staying
