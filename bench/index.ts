@@ -6,6 +6,7 @@
  *   pnpm bench engine          = pnpm bench:engine
  *   pnpm bench breakdown       = pnpm bench:breakdown
  *   pnpm bench kernel          = pnpm bench:kernel
+ *   pnpm bench reply           = pnpm bench:reply
  *   pnpm bench all             every one, in turn
  * Arguments after the name are passed to the bench (e.g. `pnpm bench client --requests 200000`).
  */
@@ -24,6 +25,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   kernel: {
     file: 'kernel-alone.ts',
     what: "the kernel's own cost per request over an instant in-process engine, and a journal record's serialization cost",
+  },
+  reply: {
+    file: 'reply-parse.ts',
+    what: "CPU per streamed reply inside the request handler (SSE, chunk reading, result) for vLLM, SGLang and llama-server chunk shapes, with and without the endpoint's shape",
   },
   engine: {
     file: 'engine-overhead.ts',

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRequestBody, OpenAICompatibleClient, poolSizeFor } from '../src/openai/index.js';
 import type { GenerateRequest } from '../src/types.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => void;
+
+let replyCount = 0;
 
 const sse = (res: ServerResponse, events: unknown[], end = true): void => {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -28,6 +30,16 @@ const routes: Record<string, Route> = {
       { id: 'cmpl-7', object: 'text_completion', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 3, completion_tokens: 3 } },
       '[DONE]',
     ]),
+  // vLLM's shape with an id and a created second of its own per reply, as vLLM sends them
+  vllmIds: (_req, res) => {
+    const id = `cmpl-${(replyCount++).toString(16).padStart(32, '0')}`;
+    const envelope = { id, object: 'text_completion', created: 1732269000 + replyCount, model: 'm' };
+    sse(res, [
+      ...['Hel', 'lo', ' wo', 'rld'].map((text, i) => ({ ...envelope, choices: [{ index: 0, text: `${text}${replyCount}`, logprobs: null, finish_reason: i === 3 ? 'length' : null, stop_reason: null }], usage: null })),
+      { ...envelope, choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } },
+      '[DONE]',
+    ]);
+  },
   // split one event across two TCP writes and two events in one write, no usage chunk
   split: (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -161,6 +173,31 @@ describe('OpenAICompatibleClient', () => {
     expect(r.finishReason).toBe('length');
     expect(r.usage).toEqual({ promptTokens: 3, completionTokens: 3, source: 'server' });
     expect(r.timing.chunksMs).toHaveLength(3);
+  });
+
+  it('reads the first chunk of later replies by the shape of the first one (no JSON.parse), with the same results', async () => {
+    const c = client('vllmIds');
+    const parsed: string[] = [];
+    const parse = JSON.parse;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      if (text.startsWith('{"id":"cmpl-')) parsed.push(text);
+      return parse(text, reviver) as unknown;
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await c.generate(req());
+        expect(r.error).toBeUndefined();
+        expect(r.text).toBe(['Hel', 'lo', ' wo', 'rld'].map((t) => `${t}${replyCount}`).join(''));
+        expect(r.finishReason).toBe('length');
+        expect(r.usage).toEqual({ promptTokens: 3, completionTokens: 4, source: 'server' });
+        expect(r.timing.chunksMs).toHaveLength(4);
+        // The first reply's first chunk is parsed (and teaches the shape); nothing after it is.
+        expect(parsed).toHaveLength(1);
+      }
+    } finally {
+      spy.mockRestore();
+      await c.close();
+    }
   });
 
   it('decodes events split across network chunks and counts chunks when the server sends no usage', async () => {

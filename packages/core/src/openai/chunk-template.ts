@@ -1,4 +1,6 @@
 import { plainContent, type Chunk } from './accumulator.js';
+import { literalEnd, stringLiteral, valueStart } from './json-scan.js';
+import type { ReplyShape } from './reply-shape.js';
 
 /**
  * The chunks of one streamed reply are the same JSON document over and over with only the text
@@ -29,7 +31,6 @@ import { plainContent, type Chunk } from './accumulator.js';
 /** Which field a plain content chunk carries its text in. */
 export type TemplateField = 'text' | 'content';
 
-const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 const FINISH_KEY = '"finish_reason"';
@@ -148,6 +149,29 @@ export class ContentChunkTemplate {
   }
 
   /**
+   * Takes `data`, which `shape` has just read (`shape.read(data)` was true), as this reply's
+   * template: the same cut points `learn` would find, located by the shape instead of searched
+   * for, with no JSON.parse. Returns the chunk's text, or undefined when its literal holds an
+   * invalid escape (the template is then left as it was; the caller parses the chunk in full).
+   */
+  adopt(data: string, shape: ReplyShape): string | undefined {
+    const { textStart, textEnd, middle, headToText } = shape;
+    const text = stringLiteral(data, textStart, textEnd);
+    if (text === undefined) return undefined;
+    this.prefix = data.slice(0, textStart);
+    this.suffix = data.slice(textEnd);
+    this.middle = middle;
+    if (middle !== undefined) this.tail = this.suffix.slice(middle.length + 4);
+    this.head = headToText < 0 ? undefined : this.prefix.slice(0, textStart - headToText);
+    return text;
+  }
+
+  /** Hands the learned template's cut points to `shape` (which generalizes them across replies); false when nothing is learned. */
+  teach(shape: ReplyShape): boolean {
+    return this.prefix !== undefined && shape.learn(this.prefix, this.suffix, this.head, this.middle);
+  }
+
+  /**
    * The reply's usage-only chunk, read without JSON.parse: true when `data` is the learned head,
    * then `],"usage":{` with members whose keys are plain words and whose values are non-negative
    * integers or null, then `}}`; the two numbers the accumulator reads are left in `usagePrompt` /
@@ -234,49 +258,4 @@ function usageNumber(data: string, tailStart: number, key: string): number | und
   if (c < 0x30 || c > 0x39) return undefined; // null
   for (; c >= 0x30 && c <= 0x39; c = data.charCodeAt(++i)) value = value * 10 + (c - 0x30);
   return value;
-}
-
-/**
- * Where the JSON string literal opening at `start` (a quote) ends (just past its closing quote),
- * if it does before `stop` with nothing a literal cannot hold (raw control characters); else -1.
- */
-function literalEnd(data: string, start: number, stop: number): number {
-  if (data.charCodeAt(start) !== QUOTE) return -1;
-  for (let i = start + 1; i < stop; i++) {
-    const c = data.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i + 1;
-    else if (c < 0x20) return -1;
-  }
-  return -1;
-}
-
-/**
- * The value of the string literal `data[start, end)` (quotes included, checked by the caller);
- * undefined if invalid. Escapes are left to JSON.parse, which checks them.
- */
-function stringLiteral(data: string, start: number, end: number): string | undefined {
-  const literal = data.slice(start, end);
-  if (!literal.includes('\\')) return literal.slice(1, -1);
-  try {
-    const value: unknown = JSON.parse(literal);
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where the value after a key ending at `i` starts (past `:` and any whitespace), or -1 when no colon follows. */
-function valueStart(data: string, i: number): number {
-  i = skipSpace(data, i);
-  return data.charCodeAt(i) === 0x3a /* : */ ? skipSpace(data, i + 1) : -1;
-}
-
-function skipSpace(s: string, i: number): number {
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
-    i++;
-  }
-  return i;
 }

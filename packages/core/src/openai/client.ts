@@ -4,6 +4,7 @@ import type { GenerateRequest, GenerateResult } from '../types.js';
 import { buildRequestBody } from './body.js';
 import { GenerateHandler } from './generate-handler.js';
 import { Http1Pool } from './http1-pool.js';
+import { ReplyShape } from './reply-shape.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText } from './errors.js';
 
 /** Request body shapes of the non-standard `/tokenize` and `/detokenize` endpoints. */
@@ -54,7 +55,7 @@ export function normalizeBaseUrl(baseUrl: string): URL {
  * Http1Pool (bare keep-alive sockets; measured 1.4–1.6× undici's Pool on the bench server); https:
  * and every other call go through one undici `Pool` (global `fetch` tops out near 3.5k streamed req/s
  * on a small machine). SSE is framed by eventsource-parser, repeated chunks are read through a
- * learned template instead of JSON.parse (chunk-template.ts), and each request gets a timing trace.
+ * learned template instead of JSON.parse (chunk-template.ts, reply-shape.ts), and each request gets a timing trace.
  * `generate` never rejects for a bad reply: the result carries a classified `error`.
  */
 export class OpenAICompatibleClient {
@@ -64,6 +65,8 @@ export class OpenAICompatibleClient {
   /** Full URLs / paths per request kind, built once (named in error messages, sent as the path). */
   private readonly urls: Record<GenerateRequest['kind'], string>;
   private readonly paths: Record<GenerateRequest['kind'], string>;
+  /** The shape of each endpoint's content chunks, learned from one reply and read in the next ones' first chunks (reply-shape.ts). */
+  private readonly shapes: Record<GenerateRequest['kind'], ReplyShape> = { completion: new ReplyShape(), chat: new ReplyShape() };
   private readonly pool: Pool;
   /** The streaming hot path on plain http: (see http1-pool.ts for why not undici there). */
   private readonly streamPool: Http1Pool | undefined;
@@ -125,7 +128,7 @@ export class OpenAICompatibleClient {
     const path = this.paths[kind];
     const body = JSON.stringify(buildRequestBody(request, { model: this.model, stream: this.stream, includeUsage: this.includeUsage }));
     return new Promise<GenerateResult>((resolve, reject) => {
-      const handler = new GenerateHandler(request.requestId, this.urls[kind], this.stream, resolve, reject, signal);
+      const handler = new GenerateHandler(request.requestId, this.urls[kind], this.stream, resolve, reject, signal, this.shapes[kind]);
       if (signal?.aborted) {
         handler.abortBeforeStart();
         return;

@@ -5,6 +5,7 @@ import { toMicroseconds } from '../microseconds.js';
 import type { GenerateResult, TimingTrace } from '../types.js';
 import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, plainContent, ReplyAccumulator, type Chunk } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
+import type { ReplyShape } from './reply-shape.js';
 import type { StreamController, StreamHandler } from './http1-pool.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
 
@@ -118,6 +119,8 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     private readonly resolve: (r: GenerateResult) => void,
     private readonly reject: (e: unknown) => void,
     private readonly signal: AbortSignal | undefined,
+    /** The shape of this endpoint's content chunks, shared by its requests (see reply-shape.ts). */
+    private readonly shape: ReplyShape,
   ) {
     this.t0 = performance.now();
     this.timing = { sentAt: toMicroseconds(performance.timeOrigin + this.t0), chunksMs: [], doneMs: 0 };
@@ -240,6 +243,19 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       if (usageCompletion !== undefined) this.acc.completionTokens = usageCompletion;
       return;
     }
+    // The reply's first content chunk (or one whose envelope changed): read by the endpoint's shape,
+    // which also sets this reply's template, when it has the shape of an earlier reply's chunks.
+    const shape = this.shape;
+    if (shape.read(data)) {
+      const text = this.template.adopt(data, shape);
+      if (text !== undefined) {
+        if (text.length > 0) {
+          this.acc.text += text;
+          this.stampContent();
+        } else this.stampChoice();
+        return;
+      }
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -256,7 +272,10 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     if (kind === CHUNK_CONTENT) {
       this.stampContent();
       const plain = plainContent(chunk);
-      if (plain) this.template.learn(data, plain.field, plain.text, (chunk as Chunk).choices?.[0]?.finish_reason === null);
+      if (plain) {
+        this.template.learn(data, plain.field, plain.text, (chunk as Chunk).choices?.[0]?.finish_reason === null);
+        this.template.teach(shape);
+      }
     } else if (kind === CHUNK_CHOICE) this.stampChoice();
   }
 
