@@ -28,12 +28,18 @@ const CHUNKS = Number(args.chunks);
 
 type Shape = (id: number, text: string, finish: string | null) => string;
 /** Chunks as each engine serializes them (field order and spacing as in their serializers). */
-const SHAPES: Record<string, { chunk: Shape; usage: (id: number) => string | undefined }> = {
+const SHAPES: Record<string, { chunk: Shape; usage: (id: number) => string | undefined; role?: (id: number) => string }> = {
   'vLLM completions': {
     chunk: (id, t, f) => `{"id":"cmpl-${id.toString(16).padStart(32, '0')}","object":"text_completion","created":${1732269000 + (id >> 12)},"model":"meta-llama/Llama-3.1-8B-Instruct","choices":[{"index":0,"text":${JSON.stringify(t)},"logprobs":null,"finish_reason":${f === null ? 'null' : JSON.stringify(f)},"stop_reason":null}]}`,
     usage: (id) => `{"id":"cmpl-${id.toString(16).padStart(32, '0')}","object":"text_completion","created":${1732269000 + (id >> 12)},"model":"meta-llama/Llama-3.1-8B-Instruct","choices":[],"usage":{"prompt_tokens":64,"total_tokens":${64 + CHUNKS},"completion_tokens":${CHUNKS},"prompt_tokens_details":null}}`,
   },
+  'vLLM chat': {
+    role: (id) => `{"id":"chatcmpl-${id.toString(16).padStart(32, '0')}","object":"chat.completion.chunk","created":${1732269000 + (id >> 12)},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}`,
+    chunk: (id, t, f) => `{"id":"chatcmpl-${id.toString(16).padStart(32, '0')}","object":"chat.completion.chunk","created":${1732269000 + (id >> 12)},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[{"index":0,"delta":{"content":${JSON.stringify(t)}},"logprobs":null,"finish_reason":${f === null ? 'null' : JSON.stringify(f)}}]}`,
+    usage: (id) => `{"id":"chatcmpl-${id.toString(16).padStart(32, '0')}","object":"chat.completion.chunk","created":${1732269000 + (id >> 12)},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[],"usage":{"prompt_tokens":64,"total_tokens":${64 + CHUNKS},"completion_tokens":${CHUNKS}}}`,
+  },
   'SGLang chat': {
+    role: (id) => `{"id":"${id.toString(16).padStart(32, '0')}","object":"chat.completion.chunk","created":${1732269000 + (id >> 12)},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning_content":null,"tool_calls":null},"logprobs":null,"finish_reason":null,"matched_stop":null}],"usage":null}`,
     chunk: (id, t, f) => `{"id":"${id.toString(16).padStart(32, '0')}","object":"chat.completion.chunk","created":${1732269000 + (id >> 12)},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[{"index":0,"delta":{"role":null,"content":${JSON.stringify(t)},"reasoning_content":null,"tool_calls":null},"logprobs":null,"finish_reason":${f === null ? 'null' : JSON.stringify(f)},"matched_stop":null}],"usage":null}`,
     usage: (id) => `{"id":"${id.toString(16).padStart(32, '0')}","object":"chat.completion.chunk","created":${1732269000 + (id >> 12)},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[],"usage":{"prompt_tokens":64,"total_tokens":${64 + CHUNKS},"completion_tokens":${CHUNKS}}}`,
   },
@@ -45,9 +51,9 @@ const SHAPES: Record<string, { chunk: Shape; usage: (id: number) => string | und
 
 const WORDS = [' the', ' harbour', ' town', ' woke', ' slowly', '.', ' Fishing', ' boats', ' came', ' back'];
 
-/** One reply's body: CHUNKS content chunks (the last with finish_reason), the usage chunk, [DONE]. */
+/** One reply's body: a role-only chunk (chat), CHUNKS content chunks (the last with finish_reason), the usage chunk, [DONE]. */
 function replyBody(shape: (typeof SHAPES)[string], id: number): Buffer {
-  let s = '';
+  let s = shape.role ? `data: ${shape.role(id)}\n\n` : '';
   for (let i = 0; i < CHUNKS; i++) s += `data: ${shape.chunk(id, WORDS[(id + i) % WORDS.length]!, i === CHUNKS - 1 ? 'length' : null)}\n\n`;
   const usage = shape.usage(id);
   if (usage) s += `data: ${usage}\n\n`;
@@ -61,9 +67,12 @@ const controller = {
 };
 const headers = { 'content-type': 'text/event-stream' };
 
-/** A shape that never learns: every reply learns its own template from a parsed first chunk (what the client did before shapes). */
+/** A shape that never learns: every reply learns its own template from a parsed first chunk, and parses its role chunk (what the client did before shapes). */
 class PerReplyOnly extends ReplyShape {
   override learn(): boolean {
+    return false;
+  }
+  override learnQuiet(): boolean {
     return false;
   }
 }

@@ -40,6 +40,16 @@ const routes: Record<string, Route> = {
       '[DONE]',
     ]);
   },
+  // vLLM's chat shape: a role-only chunk first, then content deltas, each reply with its own id
+  vllmChatIds: (_req, res) => {
+    const envelope = { id: `chatcmpl-${(replyCount++).toString(16)}`, object: 'chat.completion.chunk', created: 1732269000 + replyCount, model: 'm' };
+    sse(res, [
+      { ...envelope, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] },
+      ...['Hi', ' there'].map((content, i) => ({ ...envelope, choices: [{ index: 0, delta: { content: `${content}${replyCount}` }, logprobs: null, finish_reason: i === 1 ? 'stop' : null }] })),
+      { ...envelope, choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } },
+      '[DONE]',
+    ]);
+  },
   // split one event across two TCP writes and two events in one write, no usage chunk
   split: (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -193,6 +203,34 @@ describe('OpenAICompatibleClient', () => {
         expect(r.timing.chunksMs).toHaveLength(4);
         // The first reply's first chunk is parsed (and teaches the shape); nothing after it is.
         expect(parsed).toHaveLength(1);
+      }
+    } finally {
+      spy.mockRestore();
+      await c.close();
+    }
+  });
+
+  it('reads a chat reply’s role-only first chunk by its shape too, once one reply has taught it', async () => {
+    const c = client('vllmChatIds');
+    const parsed: string[] = [];
+    const keys: string[] = [];
+    const parse = JSON.parse;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      if (text.startsWith('{"id":"chatcmpl-')) parsed.push(text);
+      return parse(text, reviver) as unknown;
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await c.generate(req({ kind: 'chat', prompt: undefined, messages: [{ role: 'user', content: 'hi', tag: 'x' }] }));
+        expect(r.error).toBeUndefined();
+        expect(r.text).toBe(`Hi${replyCount} there${replyCount}`);
+        expect(r.finishReason).toBe('stop');
+        expect(r.usage).toEqual({ promptTokens: 5, completionTokens: 2, source: 'server' });
+        expect(r.timing.chunksMs).toHaveLength(2);
+        // The role chunk read by its shape is time-stamped as the parsed one was: the same timing fields.
+        keys.push(Object.keys(r.timing).sort().join());
+        expect(new Set(keys).size).toBe(1);
+        expect(parsed).toHaveLength(2); // the first reply's role chunk and first content chunk only
       }
     } finally {
       spy.mockRestore();

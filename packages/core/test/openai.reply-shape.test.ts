@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_CHOICE, CHUNK_CONTENT, plainContent, ReplyAccumulator, type Chunk } from '../src/openai/accumulator.js';
+import { CHUNK_CHOICE, CHUNK_CONTENT, plainContent, quietChunk, ReplyAccumulator, type Chunk } from '../src/openai/accumulator.js';
 import { ContentChunkTemplate } from '../src/openai/chunk-template.js';
 import { ReplyShape } from '../src/openai/reply-shape.js';
 import { createRng, uniform } from '../src/index.js';
@@ -168,5 +168,63 @@ describe('ReplyShape (a reply’s first chunk read without JSON.parse, by the sh
     expect(shape.read(ENGINES.vllmChat!(envelope(), 'b'))).toBe(true);
     expect(shape.learn('{"x":"a\\/b","choices":[{"delta":{"content":', '}}]}', undefined, undefined)).toBe(false);
     expect(shape.read(ENGINES.vllmChat!(envelope(), 'b'))).toBe(false);
+  });
+
+  // The role-only chunk that opens a chat reply: vLLM, SGLang, llama-server.
+  const ROLE_CHUNKS: Record<string, (e: Envelope, delta?: string, finish?: string) => string> = {
+    vllm: (e, d = '{"role":"assistant","content":""}', f = 'null') => `{"id":"chatcmpl-${e.id}","object":"chat.completion.chunk","created":${e.created},"model":"Qwen/Qwen2.5-7B-Instruct","choices":[{"index":0,"delta":${d},"logprobs":null,"finish_reason":${f}}]}`,
+    sglang: (e, d = '{"role":"assistant","content":"","reasoning_content":null,"tool_calls":null}', f = 'null') => `{"id":"${e.id}","object":"chat.completion.chunk","created":${e.created},"model":"m","choices":[{"index":0,"delta":${d},"logprobs":null,"finish_reason":${f},"matched_stop":null}],"usage":null}`,
+    llamacpp: (e, d = '{"role":"assistant","content":null}', f = 'null') => `{"choices":[{"finish_reason":${f},"index":0,"delta":${d}}],"created":${e.created},"id":"chatcmpl-${e.id}","model":"gpt-3.5-turbo","system_fingerprint":"${e.fingerprint}","object":"chat.completion.chunk"}`,
+  };
+
+  it.each(Object.keys(ROLE_CHUNKS))('reads the role-only chunk of other replies as a chunk with nothing to keep, %s', (engine) => {
+    const make = ROLE_CHUNKS[engine]!;
+    const { envelope } = generator(13);
+    const first = make(envelope());
+    expect(quietChunk(JSON.parse(first) as Chunk)).toBe(true);
+    const shape = new ReplyShape();
+    expect(shape.learnQuiet(first)).toBe(true);
+    for (let i = 0; i < 500; i++) expect(shape.readQuiet(make(envelope())), engine).toBe(true);
+    // Anything with something to keep is another document: parsed in full.
+    const e = envelope();
+    const loud = [
+      make(e, '{"role":"assistant","content":"Hi"}'),
+      make(e, '{"role":"assistant","content":"","reasoning_content":"hm"}'),
+      make(e, '{"role":"assistant","content":"","tool_calls":[{"index":0,"function":{"name":"f"}}]}'),
+      make(e, undefined, '"stop"'),
+      make(e).replace(/\}$/, ',"usage":{"prompt_tokens":1,"completion_tokens":2}}'),
+    ];
+    for (const data of loud) {
+      expect(shape.readQuiet(data), data).toBe(false);
+      expect(quietChunk(JSON.parse(data) as Chunk), data).toBe(false);
+    }
+  });
+
+  it('never reads a quiet chunk JSON.parse would read otherwise (generated corruptions)', () => {
+    const { rng, pick, envelope } = generator(37);
+    let quiet = 0;
+    for (const make of Object.values(ROLE_CHUNKS)) {
+      const shape = new ReplyShape();
+      shape.learnQuiet(make(envelope()));
+      for (let i = 0; i < 3000; i++) {
+        let data = make(envelope());
+        const at = Math.floor(rng() * data.length);
+        if (rng() < 0.7) data = data.slice(0, at) + pick(['"', '\\', ',', ':', '}', ']', '{', ' ', '0', '-', 'e', '.', 'a', 'null', '1', '']) + data.slice(at + (rng() < 0.5 ? 1 : 0));
+        if (!shape.readQuiet(data)) continue;
+        quiet++;
+        let doc: unknown;
+        expect(() => (doc = JSON.parse(data)), data).not.toThrow();
+        expect(quietChunk(doc as Chunk), data).toBe(true);
+      }
+    }
+    expect(quiet).toBeGreaterThan(2000);
+  });
+
+  it('learns no quiet chunk with a backslash, and forgets the old one then', () => {
+    const { envelope } = generator(2);
+    const shape = new ReplyShape();
+    expect(shape.learnQuiet(ROLE_CHUNKS.vllm!(envelope()))).toBe(true);
+    expect(shape.learnQuiet(ROLE_CHUNKS.vllm!(envelope()).replace('Qwen/', 'Qwen\\/'))).toBe(false);
+    expect(shape.readQuiet(ROLE_CHUNKS.vllm!(envelope()))).toBe(false);
   });
 });

@@ -156,6 +156,17 @@ export function plainContent(chunk: Chunk): { field: TemplateField; text: string
   return { field: 'content', text: delta.content };
 }
 
+/**
+ * Whether `chunk` has choices and nothing the accumulator keeps: no text, reasoning or tool call,
+ * no finish_reason, usage or error (a role-only chunk). Applying such a chunk to any accumulator
+ * changes nothing; the client only time-stamps it (CHUNK_CHOICE). Checked on a fresh accumulator,
+ * which is enough: every field addChunk sets, it sets from the chunk alone.
+ */
+export function quietChunk(chunk: Chunk): boolean {
+  const acc = new ReplyAccumulator();
+  return acc.addChunk(chunk) === CHUNK_CHOICE && acc.text === '' && acc.finishReason === undefined && acc.promptTokens === undefined && acc.completionTokens === undefined && acc.toolCalls() === undefined;
+}
+
 function describeServerError(error: unknown): string {
   if (typeof error === 'string') return error;
   if (typeof error === 'object' && error !== null) {

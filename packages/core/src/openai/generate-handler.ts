@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { YardstickError } from '../errors.js';
 import { toMicroseconds } from '../microseconds.js';
 import type { GenerateResult, TimingTrace } from '../types.js';
-import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, plainContent, ReplyAccumulator, type Chunk } from './accumulator.js';
+import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, plainContent, quietChunk, ReplyAccumulator, type Chunk } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
 import type { ReplyShape } from './reply-shape.js';
 import type { StreamController, StreamHandler } from './http1-pool.js';
@@ -256,6 +256,10 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
         return;
       }
     }
+    if (shape.readQuiet(data)) {
+      this.stampChoice();
+      return;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -276,7 +280,10 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
         this.template.learn(data, plain.field, plain.text, (chunk as Chunk).choices?.[0]?.finish_reason === null);
         this.template.teach(shape);
       }
-    } else if (kind === CHUNK_CHOICE) this.stampChoice();
+    } else if (kind === CHUNK_CHOICE) {
+      this.stampChoice();
+      if (quietChunk(chunk)) shape.learnQuiet(data);
+    }
   }
 
   /** Time-stamps a content chunk (all events of one network read share its arrival time). */

@@ -39,6 +39,12 @@ export class ReplyShape {
   middle: string | undefined;
   /** Characters from the end of the template's head (just past `"choices":[`) to the text literal; -1 when the template had no head. */
   headToText = -1;
+  /**
+   * A chunk with choices that changes nothing the client keeps, learned whole with the same holes:
+   * the role-only chunk vLLM, SGLang and llama-server send first in every chat reply
+   * (`"delta":{"role":"assistant","content":""}`), which would otherwise take a JSON.parse per reply.
+   */
+  private quiet: Pattern | undefined;
 
   /**
    * Learns the shape from a learned template's cut points: `prefix` + text literal + `suffix` is the
@@ -63,6 +69,26 @@ export class ReplyShape {
     this.after = after;
     this.before = before;
     return true;
+  }
+
+  /**
+   * Learns the quiet chunk's shape from `data`, a chunk JSON.parse accepted that the accumulator
+   * reads as choices without anything to keep (see `quietChunk` in accumulator.ts). False (and the
+   * old one forgotten) when it has a backslash or is not an object this scan reads.
+   */
+  learnQuiet(data: string): boolean {
+    this.quiet = undefined;
+    if (data.includes('\\')) return false;
+    const holes = openValues(data);
+    if (holes === undefined) return false;
+    this.quiet = pattern(data, 0, holes);
+    return true;
+  }
+
+  /** Whether `data` is the learned quiet chunk but for its open values: a chunk with choices and nothing to keep. */
+  readQuiet(data: string): boolean {
+    const quiet = this.quiet;
+    return quiet !== undefined && walk(quiet, data, 0) === data.length;
   }
 
   /** Whether `data` is a chunk of this shape; if so, its text literal's place is in `textStart` / `textEnd`. */
