@@ -150,6 +150,17 @@ const req = (over: Partial<GenerateRequest> = {}): GenerateRequest => ({
 const client = (model: string, extra: Partial<ConstructorParameters<typeof OpenAICompatibleClient>[0]> = {}) =>
   new OpenAICompatibleClient({ baseUrl: `${baseUrl}/v1/`, model, apiKey: 'sk-secret', connections: 4, ...extra });
 
+/** Records the texts starting with `prefix` that go through JSON.parse until `restore()`. */
+function parsesOf(prefix: string): { parsed: string[]; restore: () => void } {
+  const parsed: string[] = [];
+  const parse = JSON.parse;
+  const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+    if (text.startsWith(prefix)) parsed.push(text);
+    return parse(text, reviver) as unknown;
+  });
+  return { parsed, restore: () => spy.mockRestore() };
+}
+
 describe('OpenAICompatibleClient', () => {
   it('streams a completion with usage and a sane timing trace', async () => {
     const c = client('normal');
@@ -187,12 +198,7 @@ describe('OpenAICompatibleClient', () => {
 
   it('reads the first chunk of later replies by the shape of the first one (no JSON.parse), with the same results', async () => {
     const c = client('vllmIds');
-    const parsed: string[] = [];
-    const parse = JSON.parse;
-    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
-      if (text.startsWith('{"id":"cmpl-')) parsed.push(text);
-      return parse(text, reviver) as unknown;
-    });
+    const { parsed, restore } = parsesOf('{"id":"cmpl-');
     try {
       for (let i = 0; i < 3; i++) {
         const r = await c.generate(req());
@@ -205,20 +211,15 @@ describe('OpenAICompatibleClient', () => {
         expect(parsed).toHaveLength(1);
       }
     } finally {
-      spy.mockRestore();
+      restore();
       await c.close();
     }
   });
 
   it('reads a chat reply’s role-only first chunk by its shape too, once one reply has taught it', async () => {
     const c = client('vllmChatIds');
-    const parsed: string[] = [];
     const keys: string[] = [];
-    const parse = JSON.parse;
-    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
-      if (text.startsWith('{"id":"chatcmpl-')) parsed.push(text);
-      return parse(text, reviver) as unknown;
-    });
+    const { parsed, restore } = parsesOf('{"id":"chatcmpl-');
     try {
       for (let i = 0; i < 3; i++) {
         const r = await c.generate(req({ kind: 'chat', prompt: undefined, messages: [{ role: 'user', content: 'hi', tag: 'x' }] }));
@@ -233,7 +234,7 @@ describe('OpenAICompatibleClient', () => {
         expect(parsed).toHaveLength(2); // the first reply's role chunk and first content chunk only
       }
     } finally {
-      spy.mockRestore();
+      restore();
       await c.close();
     }
   });

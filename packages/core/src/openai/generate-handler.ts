@@ -219,19 +219,12 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     const text = this.template.match(data);
     if (text !== undefined) {
       // Same document as the last plain content chunk but for its text: no JSON.parse needed.
-      if (text.length > 0) {
-        this.acc.text += text;
-        this.stampContent();
-      } else this.stampChoice();
+      this.takeText(text);
       return;
     }
     if (this.template.matchFinal(data)) {
       // The same document but for its text and finish_reason: the reply's last token chunk.
-      const last = this.template.finalText;
-      if (last.length > 0) {
-        this.acc.text += last;
-        this.stampContent();
-      } else this.stampChoice();
+      this.takeText(this.template.finalText);
       const reason = this.template.finalReason;
       if (reason) this.acc.finishReason = reason;
       return;
@@ -249,10 +242,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     if (shape.read(data)) {
       const text = this.template.adopt(data, shape);
       if (text !== undefined) {
-        if (text.length > 0) {
-          this.acc.text += text;
-          this.stampContent();
-        } else this.stampChoice();
+        this.takeText(text);
         return;
       }
     }
@@ -284,6 +274,14 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       this.stampChoice();
       if (quietChunk(chunk)) shape.learnQuiet(data);
     }
+  }
+
+  /** A chunk read without JSON.parse carried `text`: a content chunk when not empty, else a choices chunk without content. */
+  private takeText(text: string): void {
+    if (text.length > 0) {
+      this.acc.text += text;
+      this.stampContent();
+    } else this.stampChoice();
   }
 
   /** Time-stamps a content chunk (all events of one network read share its arrival time). */
