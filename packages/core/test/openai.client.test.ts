@@ -50,6 +50,14 @@ const routes: Record<string, Route> = {
       '[DONE]',
     ]);
   },
+  // per-token logprobs: every chunk differs beyond its text, so each one is parsed in full
+  logprobs: (_req, res) => {
+    const envelope = { id: `cmpl-${replyCount++}`, object: 'text_completion', created: 1, model: 'm' };
+    sse(res, [
+      ...['a', 'b', 'c'].map((text, i) => ({ ...envelope, choices: [{ index: 0, text, logprobs: { tokens: [text], token_logprobs: [-0.5 * (i + 1)] }, finish_reason: i === 2 ? 'length' : null }] })),
+      '[DONE]',
+    ]);
+  },
   // split one event across two TCP writes and two events in one write, no usage chunk
   split: (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -235,6 +243,21 @@ describe('OpenAICompatibleClient', () => {
       }
     } finally {
       restore();
+      await c.close();
+    }
+  });
+
+  it('reads replies whose chunks differ beyond their text (logprobs) by parsing each chunk', async () => {
+    const c = client('logprobs');
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await c.generate(req());
+        expect(r.error).toBeUndefined();
+        expect(r.text).toBe('abc');
+        expect(r.finishReason).toBe('length');
+        expect(r.timing.chunksMs).toHaveLength(3);
+      }
+    } finally {
       await c.close();
     }
   });

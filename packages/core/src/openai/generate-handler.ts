@@ -97,6 +97,8 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
    */
   private firstChoiceAt = -1;
   private lastChoiceAt = -1;
+  /** Whether this reply has taught the endpoint's shape (see onEvent). */
+  private taught = false;
   /**
    * Sends the request again on another connection. llama-server (and others) answer with
    * `Keep-Alive` yet close the socket after a streamed reply; a request dispatched on that socket
@@ -268,7 +270,12 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       const plain = plainContent(chunk);
       if (plain) {
         this.template.learn(data, plain.field, plain.text, (chunk as Chunk).choices?.[0]?.finish_reason === null);
-        this.template.teach(shape);
+        // Once per reply: chunks that differ beyond the text (per-token logprobs) are learned from
+        // each time, and the shape would be rebuilt each time to no use.
+        if (!this.taught) {
+          this.taught = true;
+          this.template.teach(shape);
+        }
       }
     } else if (kind === CHUNK_CHOICE) {
       this.stampChoice();
