@@ -97,6 +97,27 @@ describe('ContentChunkTemplate (JSON.parse-free reading of repeated stream chunk
     expect(learned(escapedModel).match(SHAPES.vllmChat!('b').replace('Qwen/Qwen2.5', 'Qwen\\/Qwen2.5'))).toBe('b');
   });
 
+  it('learns no template where the content already is the probe’s marker text (the probe must differ from it)', () => {
+    // Found by an audit's fuzzer: the marker put in the text's place read back as the content only
+    // because the real content, elsewhere, held that same text.
+    const cases = [
+      {
+        learned: '{"choices":[{"delta":{"content":"\\u0000yardstick-probe","c\\u006fntent":"\\u0000yardstick-probe"}}]}',
+        next: '{"choices":[{"delta":{"content":"HELLO","c\\u006fntent":"\\u0000yardstick-probe"}}]}',
+      },
+      {
+        learned: '{"choices":[{"delta":{"c\\u006fntent":"\\u0000yardstick-probe"}}],"x":{"content":"\\u0000yardstick-probe"}}',
+        next: '{"choices":[{"delta":{"c\\u006fntent":"\\u0000yardstick-probe"}}],"x":{"content":"evil"}}',
+      },
+    ];
+    for (const { learned: data, next } of cases) {
+      expect(slowText(next)).toBe('\u0000yardstick-probe');
+      const template = learned(data);
+      const fast = template.match(next);
+      expect(fast === undefined || fast === slowText(next), next).toBe(true);
+    }
+  });
+
   it('only plain content chunks serve as templates', () => {
     expect(plainContent({ choices: [{ text: 'a', finish_reason: 'stop' }] })).toBeUndefined();
     expect(plainContent({ choices: [{ text: 'a' }], usage: { completion_tokens: 1 } })).toBeUndefined();

@@ -42,9 +42,14 @@ const FINISH_KEY = '"finish_reason"';
 const USAGE_TAIL = /\],"usage":\{(?:"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null)(?:,"[a-z0-9_]+":(?:0|[1-9][0-9]{0,14}|null))*)?\}\}$/y;
 const PROMPT_KEY = '"prompt_tokens":';
 const COMPLETION_KEY = '"completion_tokens":';
-/** A text no server sends (it starts with NUL), as a JSON literal and as its value. */
-const PROBE_LITERAL = '"\\u0000yardstick-probe"';
-const PROBE_TEXT = '\u0000yardstick-probe';
+/**
+ * Marker texts for the probe in `learn`, as JSON literals and as their values. Any text other than
+ * the learned chunk's own content works (see learn); two, so one always differs from it.
+ */
+const PROBES = [
+  { literal: '"\\u0000yardstick-probe"', text: '\u0000yardstick-probe' },
+  { literal: '"\\u0000yardstick-probe-2"', text: '\u0000yardstick-probe-2' },
+] as const;
 
 export class ContentChunkTemplate {
   private prefix: string | undefined;
@@ -141,7 +146,10 @@ export class ContentChunkTemplate {
       // A key may be written with escapes: the real one as "cont\u0065nt" and a plain "content" with
       // the same text in another field would pass the check above. Put a marker in the literal's
       // place: it must come out as the chunk's content (one more JSON.parse, in this rare case only).
-      if (!readsAsContent(`${prefix}${PROBE_LITERAL}${suffix}`, field)) this.prefix = undefined;
+      // The marker must differ from the chunk's content: were the real content elsewhere, it would
+      // still read as `text`, and a marker equal to `text` would pass.
+      const probe = PROBES[0].text === text ? PROBES[1] : PROBES[0];
+      if (!readsAsContent(`${prefix}${probe.literal}${suffix}`, field, probe.text)) this.prefix = undefined;
       return;
     }
     if (finishNull) this.learnFinish(data, end, text);
@@ -231,8 +239,8 @@ function choicesHead(prefix: string): string | undefined {
   return head === undefined || head.includes('"error"') ? undefined : head;
 }
 
-/** Whether `data` parses to a plain content chunk whose `field` holds exactly the probe text. */
-function readsAsContent(data: string, field: TemplateField): boolean {
+/** Whether `data` parses to a plain content chunk whose `field` holds exactly `probe`. */
+function readsAsContent(data: string, field: TemplateField, probe: string): boolean {
   let doc: unknown;
   try {
     doc = JSON.parse(data);
@@ -241,7 +249,7 @@ function readsAsContent(data: string, field: TemplateField): boolean {
   }
   if (typeof doc !== 'object' || doc === null) return false;
   const plain = plainContent(doc as Chunk);
-  return plain !== undefined && plain.field === field && plain.text === PROBE_TEXT;
+  return plain !== undefined && plain.field === field && plain.text === probe;
 }
 
 /**

@@ -97,7 +97,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
    */
   private firstChoiceAt = -1;
   private lastChoiceAt = -1;
-  /** Whether this reply has taught the endpoint's shape (see onEvent). */
+  /** Whether this reply has taught the endpoint's shape (see onEvent): once is enough. */
   private taught = false;
   /**
    * Sends the request again on another connection. llama-server (and others) answer with
@@ -272,10 +272,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
         this.template.learn(data, plain.field, plain.text, (chunk as Chunk).choices?.[0]?.finish_reason === null);
         // Once per reply: chunks that differ beyond the text (per-token logprobs) are learned from
         // each time, and the shape would be rebuilt each time to no use.
-        if (!this.taught) {
-          this.taught = true;
-          this.template.teach(shape);
-        }
+        if (!this.taught) this.taught = this.template.teach(shape);
       }
     } else if (kind === CHUNK_CHOICE) {
       this.stampChoice();

@@ -195,9 +195,9 @@ function pattern(part: string, offset: number, holes: OpenValue[]): Pattern {
   return { fixed: fixed.map((s) => flat(s)), holes: holes.map((h) => h.kind) };
 }
 
-/** A copy of `s` that shares no memory with the string it was sliced from. */
+/** A copy of `s` that shares no memory with the string it was sliced from (UTF-16 both ways: exact, lone surrogates too). */
 function flat(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
+  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** Where `pattern` ends in `data` when it fits from `pos`, else -1. */
