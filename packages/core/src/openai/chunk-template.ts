@@ -24,8 +24,9 @@ import type { ReplyShape } from './reply-shape.js';
  * with the same argument (one more JSON.parse saved per reply).
  *
  * The usage-only chunk that follows (vLLM, SGLang: `{<the same envelope>,"choices":[],"usage":
- * {"prompt_tokens":…}}`) is read by `matchUsage` against the envelope cut from the learned chunk:
- * the third and last JSON.parse saved per reply, leaving one (the first token chunk).
+ * {"prompt_tokens":…}}`) is read by `matchUsage` against the envelope cut from the learned chunk.
+ * That leaves the reply's first content chunk, which the endpoint's shape reads once an earlier
+ * reply has taught it (reply-shape.ts, `adopt`).
  */
 
 /** Which field a plain content chunk carries its text in. */

@@ -242,13 +242,13 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     // which also sets this reply's template, when it has the shape of an earlier reply's chunks.
     const shape = this.shape;
     if (shape.read(data)) {
+      // undefined: an invalid escape in the text, left for JSON.parse to report.
       const text = this.template.adopt(data, shape);
       if (text !== undefined) {
         this.takeText(text);
         return;
       }
-    }
-    if (shape.readQuiet(data)) {
+    } else if (shape.readQuiet(data)) {
       this.stampChoice();
       return;
     }

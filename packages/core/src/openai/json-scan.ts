@@ -22,6 +22,20 @@ export function literalEnd(data: string, start: number, stop: number): number {
 }
 
 /**
+ * Where the string literal opening at `start` ends (just past its closing quote) when it has no
+ * backslash and no control character, else -1: literalEnd for text that must read as itself.
+ */
+export function plainStringEnd(data: string, start: number): number {
+  if (data.charCodeAt(start) !== QUOTE) return -1;
+  for (let i = start + 1; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH || c < 0x20) return -1;
+  }
+  return -1;
+}
+
+/**
  * The value of the string literal `data[start, end)` (quotes included, checked by the caller);
  * undefined if invalid. Escapes are left to JSON.parse, which checks them.
  */

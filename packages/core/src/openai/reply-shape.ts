@@ -1,4 +1,4 @@
-import { literalEnd, numberEnd, skipSpace } from './json-scan.js';
+import { literalEnd, numberEnd, plainStringEnd, skipSpace } from './json-scan.js';
 
 /**
  * The shape that the content chunks of every reply from one endpoint share, with the values that
@@ -192,7 +192,7 @@ function pattern(part: string, offset: number, holes: OpenValue[]): Pattern {
   }
   fixed.push(part.slice(at));
   // Flat copies: a slice of the learned chunk keeps the whole network read alive for the run.
-  return { fixed: fixed.map((s) => flat(s)), holes: holes.map((h) => h.kind) };
+  return { fixed: fixed.map(flat), holes: holes.map((h) => h.kind) };
 }
 
 /** A copy of `s` that shares no memory with the string it was sliced from (UTF-16 both ways: exact, lone surrogates too). */
@@ -212,15 +212,4 @@ function walk(pattern: Pattern, data: string, pos: number): number {
     pos = holes[k] === STRING ? plainStringEnd(data, end) : numberEnd(data, end);
     if (pos < 0) return -1;
   }
-}
-
-/** Where the string literal at `start` ends when it has no backslash and no control character, else -1. */
-function plainStringEnd(data: string, start: number): number {
-  if (data.charCodeAt(start) !== 0x22) return -1;
-  for (let i = start + 1; i < data.length; i++) {
-    const c = data.charCodeAt(i);
-    if (c === 0x22) return i + 1;
-    if (c === 0x5c || c < 0x20) return -1;
-  }
-  return -1;
 }
