@@ -1,29 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { ERROR_CODES, findExecutable, isExecutableFile, YardstickError } from '@yardstick/core';
+import { isAbsolute, resolve } from 'node:path';
+import { cachedLlamaServer, ERROR_CODES, findExecutable, isExecutableFile, llamaServerCacheRoot, YardstickError } from '@yardstick/core';
 
 export interface ResolvedBinary {
   path: string;
   /** How it was found (logged, and in describe()). */
   source: 'option' | 'env' | 'path' | 'cache';
-}
-
-/** Where scripts/build-llama-server.sh caches its builds (same rules as the script). */
-export function llamaServerCacheRoot(): string {
-  const root = process.env.YARDSTICK_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yardstick');
-  return join(root, 'llama-server');
-}
-
-/** The most recently built cached llama-server, if any (one folder per llama.cpp commit). */
-export function cachedLlamaServer(): string | undefined {
-  const root = llamaServerCacheRoot();
-  if (!existsSync(root)) return undefined;
-  const builds = readdirSync(root)
-    .map((commit) => join(root, commit, 'bin', 'llama-server'))
-    .filter(isExecutableFile)
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return builds[0];
 }
 
 /**

@@ -8,7 +8,9 @@ import { LlamaServerEngine } from './server-engine.js';
 export { InProcessLlamaEngine, toChatHistory } from './in-process.js';
 export { LlamaServerEngine, binaryVersion } from './server-engine.js';
 export { buildServerArgs, LLAMA_SERVER_FLAG_ALIASES } from './server-args.js';
-export { resolveLlamaServer, cachedLlamaServer, llamaServerCacheRoot } from './binary.js';
+export { resolveLlamaServer } from './binary.js';
+// The build cache's lookup moved to core (scorer-embedding-similarity launches llama-server too); still exported here.
+export { cachedLlamaServer, llamaServerCacheRoot } from '@yardstick/core';
 export { llamacppOptionsSchema, resolveLlamacppOptions, type LlamacppOptions, type LlamacppOptionsInput, type ResolvedLlamacppOptions } from './schema.js';
 
 /** The largest concurrency the run asks for: parallel slots / sequences default to it. */

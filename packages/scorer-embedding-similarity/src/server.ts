@@ -1,26 +1,16 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { findExecutable, findFreePort, isExecutableFile, ManagedServer, type Logger } from '@yardstick/core';
+import { isAbsolute, resolve } from 'node:path';
+import { cachedLlamaServer, findExecutable, findFreePort, ManagedServer, type Logger } from '@yardstick/core';
 import type { LaunchOptions } from './options.js';
 
 /**
  * The llama-server to launch when `binary` is not set: $YARDSTICK_LLAMA_SERVER, then `llama-server` on
- * PATH, then the newest build cached by scripts/build-llama-server.sh (same lookup as engine-llamacpp,
- * duplicated because plugins never import each other), else the bare name (ENOENT names it clearly).
+ * PATH, then the newest build cached by scripts/build-llama-server.sh (core's cachedLlamaServer, as
+ * engine-llamacpp looks it up), else the bare name (ENOENT names it clearly).
  */
 export function defaultLlamaServer(): string {
   if (process.env.YARDSTICK_LLAMA_SERVER) return process.env.YARDSTICK_LLAMA_SERVER;
   if (findExecutable('llama-server')) return 'llama-server';
-  const root = join(process.env.YARDSTICK_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yardstick'), 'llama-server');
-  if (existsSync(root)) {
-    const builds = readdirSync(root)
-      .map((commit) => join(root, commit, 'bin', 'llama-server'))
-      .filter(isExecutableFile)
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    if (builds[0]) return builds[0];
-  }
-  return 'llama-server';
+  return cachedLlamaServer() ?? 'llama-server';
 }
 
 /** llama-server argv for embeddings: `--embeddings` with explicit pooling and a physical batch that fits long texts. */
