@@ -120,12 +120,10 @@ export class CodeExecutor {
 
   /** undefined when the sandbox runs a trivial program correctly, else what went wrong. */
   private async selfCheck(): Promise<string | undefined> {
-    try {
-      this.bwrapPath = this.settings.bwrap.includes('/') ? this.settings.bwrap : which(this.settings.bwrap);
-      await access(this.bwrapPath, constants.X_OK);
-    } catch {
-      return `'${this.settings.bwrap}' not found or not executable`;
-    }
+    // A path as given, a name on PATH (the launcher execs bwrap without a PATH search); either way an executable file.
+    const bwrap = findExecutable(this.settings.bwrap, process.env.PATH ?? '/usr/bin:/bin');
+    if (bwrap === undefined) return `'${this.settings.bwrap}' not found or not executable`;
+    this.bwrapPath = bwrap;
     if (isRoot()) {
       try {
         await access(this.settings.setprivPath, constants.X_OK);
@@ -262,10 +260,4 @@ function firstLine(text: string): string {
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
   return (lines[lines.length - 1] ?? '').slice(0, 300);
-}
-
-function which(command: string): string {
-  const found = findExecutable(command, process.env.PATH ?? '/usr/bin:/bin');
-  if (found === undefined) throw new Error(`${command} not on PATH`);
-  return found;
 }
