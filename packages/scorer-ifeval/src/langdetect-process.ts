@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { killGroup } from '@yardstick/core';
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
@@ -41,13 +42,8 @@ const SCRIPT = [
 const START_TIMEOUT_MS = 20_000;
 
 /** The interpreter runs in its own process group (detached): kill the group, so nothing outlives us. */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+function killInterpreter(pid: number | undefined): void {
+  if (pid !== undefined) killGroup(pid, 'SIGKILL');
 }
 
 /** Codes per text; `null` where langdetect raised LangDetectException (the reference: "followed"). */
@@ -98,7 +94,7 @@ export class LangdetectProcess {
       hello = { error: first };
     }
     if (hello.ready === undefined) {
-      killGroup(child.pid);
+      killInterpreter(child.pid);
       reader.close();
       return hello.error ?? 'no langdetect';
     }
@@ -130,6 +126,6 @@ export class LangdetectProcess {
   close(): void {
     this.reader.close();
     this.child.stdin.end();
-    killGroup(this.child.pid);
+    killInterpreter(this.child.pid);
   }
 }

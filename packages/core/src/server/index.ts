@@ -3,6 +3,7 @@ export * from './attached-server.js';
 export * from './readiness.js';
 export * from './ports.js';
 export * from './executables.js';
+export * from './kill-group.js';
 export * from './llama-server-cache.js';
 export * from './describe-command.js';
 export * from './launch-support.js';

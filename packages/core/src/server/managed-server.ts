@@ -5,6 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { ERROR_CODES, YardstickError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeCommand, SECRET_FLAGS } from './describe-command.js';
+import { killGroup } from './kill-group.js';
 import { withParentDeathSignal } from './parent-death.js';
 import { statFields } from '../system/proc.js';
 import { assertPortFree } from './ports.js';
@@ -85,15 +86,6 @@ function trackGroup(pid: number): void {
     for (const p of live) killGroup(p, 'SIGKILL');
   });
   for (const s of FATAL_SIGNALS) process.on(s, onFatalSignal);
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: the group is gone
-  }
 }
 
 /**
