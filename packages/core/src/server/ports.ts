@@ -1,8 +1,43 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ERROR_CODES, YardstickError } from '../errors.js';
 
-/** A TCP port nobody listens on right now (the OS picks it). Racy by nature: use it promptly. */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
+/** The lowest port findFreePort picks from on its own (below it: well-known and registered services). */
+const LOWEST_PICKED = 10_000;
+
+/**
+ * A TCP port nobody is bound to right now, for a server about to be launched on it. Racy by nature
+ * (it is free when checked, not reserved): use it promptly.
+ *
+ * On Linux it is drawn at random below the kernel's ephemeral range (ip_local_port_range, usually
+ * 32768–60999) and checked free, rather than taken from `listen(0)`: the OS picks that one from the
+ * ephemeral range, where every outgoing connection also gets its local port, so between the pick
+ * and the server's bind a client's connect() could take it (seen as llama-server's "couldn't bind
+ * HTTP server socket" in a test suite full of clients). Elsewhere, or after 20 taken draws, the OS picks.
+ */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  const floor = ephemeralFloor();
+  if (floor !== undefined) {
+    for (let i = 0; i < 20; i++) {
+      const port = LOWEST_PICKED + Math.floor(Math.random() * (floor - LOWEST_PICKED));
+      if (!(await isPortInUse(port, host))) return port;
+    }
+  }
+  return osPickedPort(host);
+}
+
+/** The start of the ports the kernel hands to outgoing connections (Linux), when there is room below it. */
+function ephemeralFloor(): number | undefined {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > LOWEST_PICKED + 1_000 ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A port the OS picks (`listen(0)`), from its ephemeral range. */
+function osPickedPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
