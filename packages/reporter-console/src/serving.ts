@@ -16,16 +16,18 @@ function rule(title: string, fill = '-'): string {
   return `${fill.repeat(left)}${text}${fill.repeat(total - left)}`;
 }
 
+/** vLLM's `p_word`: `P99`, `P99.9`. */
 function pLabel(q: number): string {
-  return `P${Number.isInteger(q) ? q : String(q).replace('.', '_')}`;
+  return `P${String(q)}`;
 }
 
 function distRows(d: Distribution | undefined, short: string, unit: string, percentiles: readonly number[]): string[] {
   if (!d) return [row(`Mean ${short} (${unit}):`, '–')];
   const rows = [row(`Mean ${short} (${unit}):`, fmtNum(d.mean, 2)), row(`Median ${short} (${unit}):`, fmtNum(d.median, 2))];
   for (const q of percentiles) {
-    const key = `p${Number.isInteger(q) ? q : String(q)}`;
-    rows.push(row(`${pLabel(q)} ${short} (${unit}):`, fmtNum(d[key], 2)));
+    // The summary keeps p50 as `median` (it is always there), not under a `p50` key of its own.
+    const value = q === 50 ? d.median : d[`p${String(q)}`];
+    rows.push(row(`${pLabel(q)} ${short} (${unit}):`, fmtNum(value, 2)));
   }
   return rows;
 }
@@ -49,13 +51,16 @@ export function renderServing(perf: PerformanceSummary, options: { title?: strin
   lines.push(row('Total input tokens:', fmtNum(perf.total_input_tokens, 0)));
   lines.push(row('Total generated tokens:', fmtNum(perf.total_output_tokens, 0)));
   lines.push(row('Request throughput (req/s):', fmtNum(perf.request_throughput, 2)));
-  lines.push(row('Request goodput (req/s):', fmtNum(perf.goodput, 2)));
+  // As vLLM: goodput only under SLOs (without any, every completed request counts and it would just repeat the throughput).
   const slo = sloText(perf.slo);
-  if (slo) lines.push(row('  under SLOs (ms):', slo));
+  if (slo) {
+    lines.push(row('Request goodput (req/s):', fmtNum(perf.goodput, 2)));
+    lines.push(row('  under SLOs (ms):', slo));
+  }
   lines.push(row('Output token throughput (tok/s):', fmtNum(perf.output_throughput, 2)));
   if (perf.max_output_tokens_per_s !== undefined) lines.push(row('Peak output token throughput (tok/s):', fmtNum(perf.max_output_tokens_per_s, 2)));
   if (perf.max_concurrent_requests !== undefined) lines.push(row('Peak concurrent requests:', fmtNum(perf.max_concurrent_requests, 2)));
-  lines.push(row('Total Token throughput (tok/s):', fmtNum(perf.total_token_throughput, 2)));
+  lines.push(row('Total token throughput (tok/s):', fmtNum(perf.total_token_throughput, 2)));
   lines.push(rule('Time to First Token'));
   lines.push(...distRows(perf.ttft_ms, 'TTFT', 'ms', options.percentiles));
   lines.push(rule('Time per Output Token (excl. 1st token)'));

@@ -31,7 +31,7 @@ describe('summary tables', () => {
     expect(text).toContain('Output token throughput (tok/s):         49.38\n');
     expect(text).toContain('Peak output token throughput (tok/s):    16.00\n');
     expect(text).toContain('Peak concurrent requests:                4.00\n');
-    expect(text).toContain('Total Token throughput (tok/s):          230.10\n');
+    expect(text).toContain('Total token throughput (tok/s):          230.10\n');
     expect(text).toContain('---------------Time to First Token----------------\n');
     expect(text).toContain('Mean TTFT (ms):                          41.50\n');
     expect(text).toContain('P99 TPOT (ms):                           20.40\n');
@@ -45,6 +45,17 @@ describe('summary tables', () => {
     expect(text).toMatch(/│ ttft_seconds +│ +4 │ +0\.040 │ +│ +│ +0\.035 │ +0\.060 │ +0\.080 │/);
     expect(text).toContain('not exposed by this server: request_aborted');
     expect(text).not.toContain('vllm:prefix_cache_hits_total'); // provenance stays in summary.json
+  });
+
+  it("labels percentiles as vLLM's p_word (P50 from the median, P99.9), and prints goodput only under SLOs", () => {
+    const perf = makePerformance();
+    const out = renderServing(perf, { percentiles: [50, 99.9] });
+    expect(out).toContain(`P50 TTFT (ms):                           ${perf.ttft_ms.median.toFixed(2)}\n`);
+    expect(out).toMatch(/P99\.9 TTFT \(ms\): +[\d.–]+\n/);
+    expect(out).not.toContain('P99_9');
+    expect(out).toContain('Request goodput (req/s):');
+    const { slo: _slo, ...noSlo } = perf;
+    expect(renderServing(noSlo, { percentiles: [99] })).not.toContain('Request goodput');
   });
 
   it('prints SLOs, the token count check and sampled system resources', () => {
