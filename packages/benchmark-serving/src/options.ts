@@ -1,4 +1,4 @@
-import { loadProfileSchema } from '@yardstick/core';
+import { partialLoadSchema } from '@yardstick/core';
 import { z } from 'zod';
 
 /** Output length per request: a fixed count, a uniform integer range, or a rounded normal. */
@@ -43,7 +43,7 @@ export const servingOptionsSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('Re-count each reply with the engine tokenizer after it finishes (adds tokenizer requests during the run) and report mismatches with server usage'),
-  load: loadProfileSchema.partial().optional().describe('Load profile for this benchmark (concurrency, rate, arrival, burstiness, numRequests, duration, sweep)'),
+  load: partialLoadSchema.optional().describe('Load profile for this benchmark (concurrency, rate, arrival, burstiness, numRequests, duration, sweep)'),
 });
 export type ServingOptions = z.output<typeof servingOptionsSchema>;
 

@@ -254,7 +254,9 @@ export class Kernel {
     else busyWarning(system?.yardstick.event_loop_utilization?.mean, '', 'the generate phase');
     if (fingerprint) summary.fingerprint = fingerprint;
     try {
-      const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name) });
+      const origins: Record<string, number> = {};
+      for (const [name, outcome] of Object.entries(phaseOutcomes)) if (outcome.measuredFrom !== undefined) origins[name] = outcome.measuredFrom;
+      const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name), origins });
       summary.benchmarks = totals.benchmarks;
       const benchmarkServerMetrics: Record<string, Record<string, unknown>> = {};
       for (const [name, outcome] of Object.entries(phaseOutcomes)) {

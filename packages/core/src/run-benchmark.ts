@@ -4,6 +4,7 @@ import type { Engine, MetricsScrape } from './engine.js';
 import { ERROR_CODES, YardstickError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
 import type { ModelFamily } from './model.js';
+import { resolveArrival, type Arrival } from './schedule/arrivals.js';
 import { dispatch, type DispatchWarmup } from './schedule/dispatch.js';
 import { PhaseRequests, type PhaseItem } from './phase-requests.js';
 import { firstTurnOf, resolveParams, singleRequestOf } from './request-builders.js';
@@ -66,15 +67,33 @@ export interface PhaseOutcome {
   serverMetrics?: Record<string, unknown>;
   /** CPU, RSS and GPU sampled while the phase measured (its warm-up left out). */
   system?: SystemSummary;
+  /**
+   * Open loop: when the measured stretch's schedule started (epoch ms), one inter-arrival gap before
+   * its first send. The phase's benchmark duration counts from here, as vLLM's does.
+   */
+  measuredFrom?: number;
+}
+
+/**
+ * The arrival law of an open-loop phase (vLLM's reading: a burstiness alone means gamma), or a
+ * config error naming the contradiction when the merged load sets a burstiness beside an arrival
+ * that cannot use it.
+ */
+function arrivalOf(load: Phase['load']): { arrival: Arrival; burstiness: number } {
+  const law = resolveArrival(load);
+  if (typeof law === 'string') throw new YardstickError(ERROR_CODES.CONFIG_INVALID, `load: ${law}`, { hint: 'The load profile is merged from the root `load` and the benchmark\'s own `load`; set arrival and burstiness together.' });
+  return law;
 }
 
 /** A phase's load as the dispatcher applies it (see dispatch: closed loop runs at least one worker). */
 export function phaseLoad(load: Phase['load']): PhaseLoad {
   const out: PhaseLoad = {};
   if (load.rate !== undefined) {
+    const law = arrivalOf(load);
     out.rate = load.rate;
-    out.arrival = load.arrival ?? 'poisson';
-    out.burstiness = load.burstiness ?? 1;
+    out.arrival = law.arrival;
+    // Constant spacing has no shape (vLLM's is burstiness inf, which JSON cannot hold): left out.
+    if (law.arrival !== 'constant') out.burstiness = law.burstiness;
     if (load.concurrency !== undefined) out.concurrency = load.concurrency;
   } else out.concurrency = Math.max(1, load.concurrency ?? 1);
   if (load.warmupSeconds) out.warmup_s = load.warmupSeconds;
@@ -239,9 +258,11 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       {
         concurrency: phase.load.concurrency,
         rate: phase.load.rate,
-        arrival: phase.load.arrival,
-        burstiness: phase.load.burstiness,
+        ...(phase.load.rate === undefined ? {} : arrivalOf(phase.load)),
         durationMs: phase.load.duration === undefined ? undefined : phase.load.duration * 1000,
+        // The measured requests still to send, for vLLM's schedule scaling (unknown for a lazy source without a size).
+        count: total === undefined ? undefined : Math.max(0, total - skipped),
+        onMeasuring: (originMs) => (outcome.measuredFrom = originMs),
         seed: run.config.seed,
         signal: run.signal,
       },

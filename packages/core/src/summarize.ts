@@ -39,12 +39,22 @@ export interface StoreTotals {
  * from the store (not from memory) so a resumed run's summary covers the samples finished before
  * the interruption too.
  */
-export async function summarizeStore(store: ResultsStore, options: PerformanceOptions & { order?: readonly string[] }): Promise<StoreTotals> {
+export async function summarizeStore(
+  store: ResultsStore,
+  options: PerformanceOptions & { order?: readonly string[]; origins?: Readonly<Record<string, number>> },
+): Promise<StoreTotals> {
   const groups = new Map<string, { all: Group; failed: number; categories: Map<string, Group>; tasks: Set<string>; perf: PerformanceAggregator }>();
-  const overall = new PerformanceAggregator(options);
+  // Each benchmark's clock starts at its own measured schedule's start when it had one; the run's at the earliest.
+  const { origins, ...shared } = options;
+  const starts = Object.values(origins ?? {});
+  const overall = new PerformanceAggregator(starts.length > 0 ? { ...shared, origin: Math.min(...starts) } : shared);
+  const perfOf = (benchmark: string) => {
+    const origin = origins?.[benchmark];
+    return new PerformanceAggregator(origin === undefined ? shared : { ...shared, origin });
+  };
   for await (const record of store.read()) {
     let g = groups.get(record.benchmark);
-    if (!g) groups.set(record.benchmark, (g = { all: newGroup(), failed: 0, categories: new Map(), tasks: new Set(), perf: new PerformanceAggregator(options) }));
+    if (!g) groups.set(record.benchmark, (g = { all: newGroup(), failed: 0, categories: new Map(), tasks: new Set(), perf: perfOf(record.benchmark) }));
     addTo(g.all, record);
     const requests = requestsOf(record);
     if (requests.some((r) => r.error)) g.failed++;
@@ -78,7 +88,7 @@ export async function summarizeStore(store: ResultsStore, options: PerformanceOp
   }
   const benchmarks: Record<string, BenchmarkSummary> = {};
   const warnings: string[] = [];
-  const names = [...groups.keys()].sort((a, b) => rank(options.order, a) - rank(options.order, b));
+  const names = [...groups.keys()].sort((a, b) => rank(shared.order, a) - rank(shared.order, b));
   for (const name of names) {
     const g = groups.get(name)!;
     const summary: BenchmarkSummary = { ...finish(g.all), failed: g.failed };

@@ -16,8 +16,10 @@ export const arrivalSchema = z.enum(['constant', 'poisson', 'gamma']);
 export const loadProfileSchema = z.strictObject({
   concurrency: z.number().int().positive().optional().describe('Max requests in flight (closed loop when no rate)'),
   rate: z.number().positive().optional().describe('Open-loop arrival rate, requests/s'),
-  arrival: arrivalSchema.default('poisson').describe('Inter-arrival distribution for `rate`'),
-  burstiness: z.number().positive().default(1).describe('Gamma shape factor: <1 burstier, >1 smoother (1 = Poisson)'),
+  // No defaults here: a load is merged from the root and the benchmark's own, and a filled-in default
+  // at one level would override what the other set. Resolved per phase (resolveArrival).
+  arrival: arrivalSchema.optional().describe("Inter-arrival distribution for `rate` (default 'poisson'; 'gamma' when only a burstiness other than 1 is given, as vLLM reads --burstiness)"),
+  burstiness: z.number().positive().optional().describe('Gamma shape factor: <1 burstier, >1 smoother (1 = Poisson); alone it means gamma arrivals'),
   duration: z.number().positive().optional().describe('Stop dispatching after this many seconds'),
   numRequests: z.number().int().positive().optional().describe('Requests to send (cycling through samples)'),
   warmupSeconds: z
@@ -35,6 +37,20 @@ export const loadProfileSchema = z.strictObject({
 });
 export type LoadProfile = z.output<typeof loadProfileSchema>;
 
+/**
+ * A load profile as written at one level (root `load`, a benchmark's `load`): every key optional,
+ * and a burstiness beside an arrival law that cannot use it refused at its key.
+ */
+export const partialLoadSchema = loadProfileSchema.partial().superRefine((load, ctx) => {
+  if ((load.arrival === 'poisson' || load.arrival === 'constant') && load.burstiness !== undefined && load.burstiness !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['burstiness'],
+      message: `burstiness ${load.burstiness} applies to gamma arrivals, but arrival is '${load.arrival}' (leave arrival out or set it to 'gamma')`,
+    });
+  }
+});
+
 const timeoutMs = z.number().int().positive();
 
 /** A plugin entry: options object, `true` for defaults, `false` to disable. */
@@ -46,7 +62,7 @@ export const rootConfigSchema = z.strictObject({
   seed: z.number().int().default(1234).describe('Seed for every random choice (few-shot draws, arrivals, selection)'),
   concurrency: z.number().int().positive().default(1).describe('Requests in flight at once'),
   limit: z.number().int().positive().optional().describe('Samples per benchmark (first N in dataset order)'),
-  load: loadProfileSchema.partial().optional().describe('Load profile (rate, arrivals, duration, sweep)'),
+  load: partialLoadSchema.optional().describe('Load profile (rate, arrivals, duration, sweep)'),
   warmup: z
     .strictObject({ requests: z.number().int().nonnegative().default(1).describe('Throwaway requests before measuring') })
     .default({ requests: 1 }),

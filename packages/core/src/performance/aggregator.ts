@@ -23,6 +23,13 @@ export interface PerformanceOptions extends StreamingDistributionOptions {
    */
   lagThresholdMs?: number;
   lagFraction?: number;
+  /**
+   * When the benchmark's clock started (epoch ms): an open-loop phase's measured schedule start,
+   * one inter-arrival gap before its first send. The duration counts from here (or from the first
+   * send, if that was earlier: a resumed run's older records), as vLLM's `benchmark_duration` does;
+   * without it, from the first send (closed loop, where the two coincide).
+   */
+  origin?: number;
   /** Token times kept for the peak metrics before a second pass is asked for (default 1,048,576). */
   peakTokenBudget?: number;
   /** Request spans kept for the peak concurrency before it is swept in windowed passes (default 1,048,576). */
@@ -187,7 +194,8 @@ export class PerformanceAggregator {
 
   summarize(): PerformanceSummary {
     const started = Number.isFinite(this.firstSent);
-    const durationS = started ? Math.max(1e-9, (this.lastDone - this.firstSent) / 1000) : 0;
+    const from = Math.min(this.firstSent, this.options.origin ?? Infinity);
+    const durationS = started ? Math.max(1e-9, (this.lastDone - from) / 1000) : 0;
     const per = (x: number) => (durationS > 0 ? x / durationS : 0);
     const ps = this.percentiles;
     const summary: PerformanceSummary = {

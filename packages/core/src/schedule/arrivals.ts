@@ -45,20 +45,52 @@ export function gamma(rng: RandomGenerator, shape: number, scale: number): numbe
 }
 
 /**
- * Absolute send times (ms after the start of the phase), precomputed from a seed so a run's schedule
- * is reproducible and independent of how fast the server answers. Gamma inter-arrivals with shape
- * = burstiness and mean 1/rate, as vLLM `bench serve` draws them (Poisson is the shape-1 case).
+ * The arrival law a load profile asks for, resolved as vLLM `bench serve` reads its flags: a
+ * `burstiness` other than 1 alone means gamma arrivals (vLLM has no separate switch), `arrival`
+ * defaults to Poisson, and burstiness is reported as what was used (1 for Poisson, Infinity for
+ * constant spacing, vLLM's `--burstiness inf`). A burstiness set beside an `arrival` it cannot apply
+ * to ('poisson', 'constant') is a contradiction: a string naming it, for the caller's error.
  */
-export function* arrivalTimesMs(profile: ArrivalProfile, seed: number): Generator<number> {
-  const rng = createRng(seed);
+export function resolveArrival(load: { arrival?: Arrival; burstiness?: number }): { arrival: Arrival; burstiness: number } | string {
+  const { arrival, burstiness } = load;
+  const shaped = burstiness !== undefined && burstiness !== 1;
+  if (arrival === undefined) return shaped ? { arrival: 'gamma', burstiness } : { arrival: 'poisson', burstiness: 1 };
+  if (arrival === 'gamma') return { arrival, burstiness: burstiness ?? 1 };
+  if (shaped) return `burstiness ${burstiness} applies to gamma arrivals, but arrival is '${arrival}' (leave arrival out or set it to 'gamma')`;
+  return { arrival, burstiness: arrival === 'constant' ? Infinity : 1 };
+}
+
+/** One inter-arrival gap in ms, mean `meanMs`. */
+function gapMs(profile: ArrivalProfile, rng: RandomGenerator, meanMs: number): number {
+  if (profile.arrival === 'constant') return meanMs;
+  const shape = profile.arrival === 'poisson' ? 1 : profile.burstiness;
+  return gamma(rng, shape, meanMs / shape);
+}
+
+/**
+ * Absolute send times (ms after the start of the measured stretch), precomputed from a seed so a
+ * run's schedule is reproducible and independent of how fast the server answers. As vLLM `bench
+ * serve` draws them (`get_request`): gamma inter-arrivals with shape = burstiness and mean 1/rate
+ * (Poisson is the shape-1 case, constant spacing exact), the first send one gap after the start
+ * (vLLM's clock starts before it), and, when the number of requests is known (`count`), every gap
+ * scaled so the count-th send lands exactly at count / rate: vLLM's normalization, which keeps the
+ * request throughput from swinging with the seed (an unscaled Poisson schedule of 100 requests at
+ * 10 req/s ends anywhere from ~8 to ~13 s). Sends past `count` keep the same scale. The scale is
+ * found by drawing the first `count` gaps once with the same seed, so nothing is held in memory.
+ */
+export function* arrivalTimesMs(profile: ArrivalProfile, seed: number, count?: number): Generator<number> {
   const meanMs = 1000 / profile.rate;
+  let scale = 1;
+  if (count !== undefined && count > 0 && profile.arrival !== 'constant') {
+    const probe = createRng(seed);
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += gapMs(profile, probe, meanMs);
+    if (sum > 0) scale = (count * meanMs) / sum;
+  }
+  const rng = createRng(seed);
   let t = 0;
   for (;;) {
+    t += gapMs(profile, rng, meanMs) * scale;
     yield t;
-    if (profile.arrival === 'constant') t += meanMs;
-    else {
-      const shape = profile.arrival === 'poisson' ? 1 : profile.burstiness;
-      t += gamma(rng, shape, meanMs / shape);
-    }
   }
 }

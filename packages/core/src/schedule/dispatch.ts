@@ -10,6 +10,18 @@ export interface DispatchOptions {
   seed: number;
   /** Stop dispatching new items after this long (counted after the warm-up). */
   durationMs?: number;
+  /**
+   * Open loop: how many measured items will be sent, when known. Without `durationMs`, the
+   * schedule is then scaled so the last of them is due at count / rate, as vLLM's is (see
+   * arrivalTimesMs).
+   */
+  count?: number;
+  /**
+   * Open loop: called once as the measured stretch's schedule starts (after any warm-up), with that
+   * moment in epoch ms (`performance.timeOrigin` based, as a record's `sentAt`). The first measured
+   * send is due one inter-arrival gap later: vLLM's benchmark clock starts there too.
+   */
+  onMeasuring?: (originMs: number) => void;
   signal: AbortSignal;
 }
 
@@ -42,6 +54,8 @@ export type Handler<T> = (item: T, lagMs: number | undefined, queueMs: number | 
 export type Items<T> = AsyncIterator<T> | Iterator<T>;
 
 const now = () => performance.now();
+/** Mixed into the run's seed for the warm-up's schedule, so the measured one keeps the seed itself. */
+const WARMUP_SEED = 0x5bd1e995;
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /**
@@ -66,7 +80,8 @@ export function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: H
 class Dispatcher<T> {
   private readonly start = now();
   private readonly warmupEnd: number;
-  private readonly deadline: number;
+  /** When dispatching stops; in open loop counted from the measured stretch's start (see openLoop). */
+  private deadline: number;
   /** The warm-up's items are taken while this is true (a warm-up source that runs dry just ends it early). */
   private warming: boolean;
   /** Measured items taken. */
@@ -178,10 +193,25 @@ class Dispatcher<T> {
   }
 
   async openLoop(rate: number): Promise<number> {
-    const { options, start, deadline, warmupEnd, slotWaiters, handle, finished } = this;
+    const { options, start, warmupEnd, slotWaiters, handle, finished } = this;
     const cap = options.concurrency ?? Infinity;
     const capped = Number.isFinite(cap);
-    const schedule = arrivalTimesMs({ rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 }, options.seed);
+    const profile = { rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 };
+    // Two schedules: the warm-up's own (another seed) while it lasts, then the measured one, which
+    // starts as the warm-up ends (or at once without one) and is the same whatever warm-up ran before
+    // it. A fresh Poisson process from that moment is the same process continued (it has no memory).
+    const warmSchedule = this.warming ? arrivalTimesMs(profile, options.seed ^ WARMUP_SEED) : undefined;
+    let schedule: Generator<number> | undefined;
+    /** The measured schedule's start (performance.now() time); set with `schedule`. */
+    let origin = start;
+    const beginMeasuring = (at: number): void => {
+      this.endWarmup();
+      origin = at;
+      schedule = arrivalTimesMs(profile, options.seed, options.durationMs === undefined ? options.count : undefined);
+      if (options.durationMs !== undefined) this.deadline = origin + options.durationMs;
+      options.onMeasuring?.(performance.timeOrigin + origin);
+    };
+    if (!this.warming) beginMeasuring(start);
     let sinceYield = 0;
     /** When the loop last got a slot after waiting for one. */
     let lastSlotAt = -Infinity;
@@ -191,10 +221,17 @@ class Dispatcher<T> {
     signal.addEventListener('abort', this.wakeNow, { once: true });
     try {
       for (;;) {
-        const at = start + (schedule.next().value as number);
-        if (at >= deadline || signal.aborted) break;
-        const fromWarmup = this.warming && at < warmupEnd;
-        if (!fromWarmup) this.endWarmup();
+        let at: number;
+        let fromWarmup = false;
+        if (schedule === undefined) {
+          at = start + (warmSchedule!.next().value as number);
+          if (at < warmupEnd) fromWarmup = true;
+          else {
+            beginMeasuring(warmupEnd);
+            at = origin + (schedule!.next().value as number);
+          }
+        } else at = origin + (schedule.next().value as number);
+        if (at >= this.deadline || signal.aborted) break;
         const wait = at - now();
         if (wait > 0) {
           // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
@@ -228,6 +265,11 @@ class Dispatcher<T> {
         }
         let item: T | undefined = fromWarmup ? await this.nextWarmup(at) : undefined;
         const warm = item !== undefined;
+        if (fromWarmup && !warm) {
+          // The warm-up's source ran dry before its time was up: measuring starts from here.
+          beginMeasuring(now());
+          continue;
+        }
         if (!warm) {
           let next = this.items.next();
           if (next instanceof Promise) next = await next;
