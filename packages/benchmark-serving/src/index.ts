@@ -34,14 +34,20 @@ const plugin = definePlugin({
     });
     if (options.checkTokens) {
       // Re-count each reply with the engine tokenizer; the aggregator reports server/tokenizer mismatches.
+      // A reply without the server's count takes the tokenizer's as its output length, as vLLM counts
+      // one (it re-tokenizes the text), instead of the content-chunk count.
       hooks.score.tapPromise({ name: 'benchmark-serving:check-tokens', stage: STAGE.PRE }, async (card, scored, run) => {
         const engine = run.services.engine;
         if (scored.sample.task !== SERVING_TASK || !engine?.tokenize || !names.has(baseName(scored.benchmark))) return card;
         for (const result of requestsOf(scored)) {
           const usage = result.usage as CheckedUsage | undefined;
-          if (result.error || !usage || usage.source !== 'server' || !result.text) continue;
+          if (result.error || !result.text) continue;
+          const fromServer = usage?.completionTokens !== undefined && usage.source === 'server';
+          if (usage?.completionTokens !== undefined && !fromServer) continue; // already counted by the client
           try {
-            usage.tokenizerCompletionTokens = (await engine.tokenize(result.text, run.signal)).length;
+            const count = (await engine.tokenize(result.text, run.signal)).length;
+            if (fromServer) usage.tokenizerCompletionTokens = count;
+            else result.usage = { ...usage, completionTokens: count, source: 'tokenizer' };
           } catch (e) {
             card.reasons['benchmark-serving'] = `token re-count failed: ${(e as Error).message}`;
           }

@@ -71,6 +71,38 @@ describe('benchmark-serving in the kernel', () => {
     for (const r of e.requests) expect(r.params.maxTokens).toBeGreaterThanOrEqual(1);
   });
 
+  it("open loop runs vLLM's schedule: the last of numRequests due at numRequests / rate, the duration counted from the schedule's start", async () => {
+    // 20 requests at 100 req/s, constant spacing, an instant engine: sends due at 10, 20, … 200 ms,
+    // so the duration is ~0.2 s (vLLM's), not the ~0.19 s between the first and the last send.
+    const { run } = await createTestKernel({
+      engine: engine(),
+      plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 5, load: { rate: 100, arrival: 'constant', numRequests: 20 } }]],
+    });
+    const { summary } = await run();
+    const perf = summary.benchmarks.serving!.performance!;
+    expect(perf.completed).toBe(20);
+    expect(perf.duration_s).toBeGreaterThanOrEqual(0.2 - 1e-3);
+    expect(perf.request_throughput).toBeLessThanOrEqual(100 + 0.5);
+  });
+
+  it('a burstiness alone means gamma arrivals (as vLLM reads --burstiness); one beside a Poisson law set at another level is refused', async () => {
+    const { run } = await createTestKernel({
+      engine: engine(),
+      plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 5, load: { rate: 400, burstiness: 0.5, numRequests: 10 } }]],
+    });
+    const { summary } = await run();
+    expect(summary.benchmarks.serving!.load).toEqual({ rate: 400, arrival: 'gamma', burstiness: 0.5, num_requests: 10 });
+
+    const k = await createTestKernel({
+      engine: engine(),
+      config: { load: { arrival: 'poisson' } },
+      plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 5, load: { rate: 400, burstiness: 0.5, numRequests: 10 } }]],
+    });
+    const refused = await k.run();
+    expect(refused.summary.status).toBe('failed');
+    expect(refused.summary.error?.message).toMatch(/burstiness 0\.5 applies to gamma arrivals, but arrival is 'poisson'/);
+  });
+
   it('load.warmupSeconds: each step first runs at its own rate with requests kept out of records and metrics', async () => {
     const e = engine();
     // Server metrics as a request counter: the diff must cover the measured requests only.
@@ -152,5 +184,17 @@ describe('benchmark-serving in the kernel', () => {
     expect(summary.benchmarks.serving!.performance!.token_count_mismatch).toEqual({ requests: 4, mismatched: 4, server_tokens: 12, client_tokens: 24, client_source: 'tokenizer' });
     expect(summary.warnings.join('\n')).toMatch(/serving: output token counts differ between server usage and the tokenizer on 4\/4 requests/);
     expect((records[0]!.result.usage as { tokenizerCompletionTokens?: number }).tokenizerCompletionTokens).toBe(6);
+  });
+
+  it("with checkTokens, a reply without server usage takes the tokenizer's count as its output length (vLLM re-tokenizes), not the chunk count", async () => {
+    // Two characters per chunk, one token per character: 3 chunks, 6 tokens per reply.
+    const inner = fakeEngine({ reply: (r) => 'y'.repeat(r.params.maxTokens), chunkSize: 2 });
+    const noUsage = { ...inner, generate: async (...args: Parameters<typeof inner.generate>) => ({ ...(await inner.generate(...args)), usage: undefined }) };
+    const { run } = await createTestKernel({ engine: noUsage, plugins: [[serving, { inputTokens: 8, outputTokens: 6, numPrompts: 4, checkTokens: true }]] });
+    const { summary, records } = await run();
+    const perf = summary.benchmarks.serving!.performance!;
+    expect(perf.total_output_tokens).toBe(24);
+    expect(perf.output_tokens_source).toEqual({ tokenizer: 4 });
+    expect(records[0]!.result.usage).toMatchObject({ completionTokens: 6, source: 'tokenizer' });
   });
 });
