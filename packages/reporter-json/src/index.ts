@@ -15,7 +15,7 @@ export const jsonReporterOptions = z.strictObject({
   vllmDetailed: z
     .boolean()
     .default(false)
-    .describe("Add vLLM's --save-detailed per-request arrays (input_lens, output_lens, ttfts, itls, start_times, generated_texts, errors) to those files"),
+    .describe("Add vLLM's other --save-detailed per-request arrays (input_lens, output_lens, ttfts, itls, start_times, generated_texts, errors) to those files; latencies and queue_times are always there, as in vLLM's"),
 });
 export type JsonReporterOptions = z.output<typeof jsonReporterOptions>;
 

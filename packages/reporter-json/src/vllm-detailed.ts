@@ -4,6 +4,9 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientPromptTokens, requestsOf, VLLM_DETAIL_FIELDS, vllmRequestDetail, type SampleRecord, type VllmDetailField } from '@yardstick/core';
 
+/** A closed-loop request's queue time, filled in once the benchmark's first send is known (see vllmRequestDetail). */
+const LATER = 'null';
+
 /** One benchmark's requests as collected: a line each, in journal (completion) order. */
 interface Collected {
   /** Names its temp files. */
@@ -32,11 +35,18 @@ export class VllmDetailArrays {
   private error: Error | undefined;
   private readonly streams: WriteStream[] = [];
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly fields: readonly VllmDetailField[],
+  ) {}
 
-  /** Temp files go in `parent` (the run folder: same disk as the result, cleaned by `close`). */
-  static async create(parent: string): Promise<VllmDetailArrays> {
-    return new VllmDetailArrays(await mkdtemp(join(parent, '.vllm-detailed-')));
+  /**
+   * Temp files go in `parent` (the run folder: same disk as the result, cleaned by `close`).
+   * `fields`: the arrays to write, in vLLM's order (all of them for `--save-detailed`; the plain
+   * export has the two vLLM keeps without it, VLLM_PLAIN_FIELDS).
+   */
+  static async create(parent: string, fields: readonly VllmDetailField[] = VLLM_DETAIL_FIELDS): Promise<VllmDetailArrays> {
+    return new VllmDetailArrays(await mkdtemp(join(parent, '.vllm-detailed-')), VLLM_DETAIL_FIELDS.filter((f) => fields.includes(f)));
   }
 
   /** Reads the journal once; `wanted` names the benchmarks to collect (those with performance). */
@@ -65,7 +75,7 @@ export class VllmDetailArrays {
     }
     if (this.error) throw this.error;
     let line = '';
-    for (const field of VLLM_DETAIL_FIELDS) line += (line ? '\t' : '') + JSON.stringify(detail[field]);
+    for (const field of this.fields) line += (line ? '\t' : '') + JSON.stringify(detail[field]);
     const length = Buffer.byteLength(line);
     c.index.push(index);
     c.sentAt.push(sentAt);
@@ -86,22 +96,28 @@ export class VllmDetailArrays {
     await once(c.lines, 'close');
     if (this.error) throw this.error;
     const order = Uint32Array.from(c.index.keys()).sort((a, b) => c.index[a]! - c.index[b]! || c.sentAt[a]! - c.sentAt[b]! || a - b);
+    const fields = this.fields;
     const out = {} as Record<VllmDetailField, WriteStream>;
-    for (const field of VLLM_DETAIL_FIELDS) out[field] = this.stream(join(this.dir, `${c.id}.${field}`));
+    for (const field of fields) out[field] = this.stream(join(this.dir, `${c.id}.${field}`));
+    // Closed loop: every request arrived as the benchmark started, at its first send (vLLM, rate inf).
+    let firstSent = Infinity;
+    for (const t of c.sentAt) if (t < firstSent) firstSent = t;
+    const queueAt = fields.indexOf('queue_times');
     const reader = new WindowReader(await open(String(c.lines.path), 'r'));
     try {
       for (let k = 0; k < order.length; k++) {
         const i = order[k]!;
         const parts = (await reader.read(c.offset[i]!, c.length[i]!)).split('\t');
-        for (let f = 0; f < VLLM_DETAIL_FIELDS.length; f++) {
-          const s = out[VLLM_DETAIL_FIELDS[f]!];
+        if (queueAt >= 0 && parts[queueAt] === LATER) parts[queueAt] = String(Math.round((c.sentAt[i]! - firstSent) * 1000) / 1e6);
+        for (let f = 0; f < fields.length; f++) {
+          const s = out[fields[f]!];
           if (!s.write(k === 0 ? parts[f]! : `,${parts[f]!}`)) await once(s, 'drain');
         }
       }
     } finally {
       await reader.close();
     }
-    await Promise.all(VLLM_DETAIL_FIELDS.map(async (f) => (out[f].end(), once(out[f], 'close'))));
+    await Promise.all(fields.map(async (f) => (out[f].end(), once(out[f], 'close'))));
     if (this.error) throw this.error;
     return out;
   }
@@ -116,7 +132,7 @@ export class VllmDetailArrays {
     const text = JSON.stringify(head, null, 2);
     yield text.slice(0, text.lastIndexOf('}')).trimEnd();
     let first = Object.keys(head).length === 0;
-    for (const field of VLLM_DETAIL_FIELDS) {
+    for (const field of this.fields) {
       yield `${first ? '' : ','}\n  ${JSON.stringify(field)}: [`;
       first = false;
       // utf8 decoding keeps a character split across read chunks whole.

@@ -1,7 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '@yardstick/core';
-import { writeReportFile, type PerformanceSummary, type RunContext, type RunSummary } from '@yardstick/core';
+import { VLLM_DETAIL_FIELDS, VLLM_PLAIN_FIELDS, writeReportFile, type PerformanceSummary, type RunContext, type RunSummary } from '@yardstick/core';
 import { VllmDetailArrays } from './vllm-detailed.js';
 
 export interface VllmMeta {
@@ -60,8 +59,9 @@ export async function writeVllmExports(summary: RunSummary, run: RunContext, toV
   const withPerformance = Object.entries(summary.benchmarks).filter(([, b]) => b.performance);
   let detail: VllmDetailArrays | undefined;
   try {
-    if (options.detailed && withPerformance.length > 0) {
-      detail = await VllmDetailArrays.create(run.outDir);
+    // vLLM keeps `latencies` and `queue_times` in every result file; `--save-detailed` adds the rest.
+    if (withPerformance.length > 0) {
+      detail = await VllmDetailArrays.create(run.outDir, options.detailed ? VLLM_DETAIL_FIELDS : VLLM_PLAIN_FIELDS);
       await detail.collect(run.store.read(), new Set(withPerformance.map(([name]) => name)));
     }
     for (const [name, b] of withPerformance) {
@@ -74,14 +74,14 @@ export async function writeVllmExports(summary: RunSummary, run: RunContext, toV
         // vLLM's label is its --label, null when not given: the run's configured name, if any.
         label: config?.name,
         requestRate: phase ? phase.rate : load.rate,
-        burstiness: phase ? phase.burstiness : load.burstiness,
+        // Constant spacing is vLLM's `--burstiness inf` (the summary leaves its burstiness out).
+        burstiness: phase ? (phase.arrival === 'constant' ? Infinity : phase.burstiness) : load.burstiness,
         maxConcurrency: phase ? phase.concurrency : (load.concurrency ?? config?.concurrency),
         percentiles: config?.percentiles,
         date: new Date(summary.startedAt),
       });
       const file = join(run.outDir, `vllm-bench.${safe(name)}.json`);
-      if (detail) await writeReportFile(file, detail.assemble(name, json), 'reporter-json', { details: () => ({ benchmark: name }) });
-      else await writeFile(file, `${JSON.stringify(json, null, 2)}\n`, 'utf8');
+      await writeReportFile(file, detail!.assemble(name, json), 'reporter-json', { details: () => ({ benchmark: name }) });
       written.push(file);
     }
   } finally {

@@ -75,7 +75,9 @@ describe("reporter-json vLLM export with vLLM's --save-detailed arrays", () => {
     expect(json.output_lens).toEqual([2, 0, 1, 1, 2, 2]);
     expect(json.latencies).toEqual([1.001, 0, 0.005, 0.007, 0.01, 0.01]);
     expect(json.errors).toEqual(['', 'YS_ENGINE_HTTP_STATUS: request 1: HTTP 500', '', '', '', '']);
-    expect(Object.keys(json).slice(-8)).toEqual(['input_lens', 'output_lens', 'ttfts', 'itls', 'latencies', 'start_times', 'generated_texts', 'errors']);
+    // Closed loop (no lag recorded): vLLM (rate inf) has every request arrive as the benchmark starts.
+    expect(json.queue_times).toEqual([0, 0.01, 0.02, 0.03, 0.04, 0.095]);
+    expect(Object.keys(json).slice(-9)).toEqual(['input_lens', 'output_lens', 'ttfts', 'itls', 'latencies', 'start_times', 'queue_times', 'generated_texts', 'errors']);
     await store.close();
   });
 
@@ -97,10 +99,22 @@ describe("reporter-json vLLM export with vLLM's --save-detailed arrays", () => {
     await store.close();
   });
 
-  it('is off by default: the plain export has no per-request arrays', async () => {
-    const { run, store } = await makeRun([record('serving', 0, ok('a', 1_700_000_000_000, [1]), 4)]);
+  it('is off by default: the plain export keeps only the arrays vLLM keeps without --save-detailed (latencies, queue_times) and rtfx', async () => {
+    const t0 = 1_700_000_000_000;
+    const open = (index: number, lagMs: number, queueMs?: number): GenerateResult => {
+      const r = ok('a', t0 + index * 10, [1, 2]);
+      return { ...r, timing: { ...r.timing, lagMs, ...(queueMs === undefined ? {} : { queueMs }) } };
+    };
+    const { run, store } = await makeRun([record('serving', 1, open(1, 0.2, 35.5), 4), record('serving', 0, open(0, 3))]);
+    await store.flush();
     const [file] = await writeVllmExports(makeSummary(), run);
-    expect(JSON.parse(await readFile(file!, 'utf8'))).not.toHaveProperty('itls');
+    const json = JSON.parse(await readFile(file!, 'utf8')) as Record<string, unknown>;
+    expect(json).not.toHaveProperty('itls');
+    expect(json).not.toHaveProperty('generated_texts');
+    expect(json.rtfx).toBe(0);
+    expect(json.latencies).toEqual([0.003, 0.003]);
+    // Open loop: the wait for a concurrency slot, 0 without one; the client's own lag is not queueing.
+    expect(json.queue_times).toEqual([0, 0.0355]);
     await store.close();
   });
 });

@@ -40,7 +40,8 @@ describe('reporter-json vLLM result export', () => {
     });
     expect(files.map((f) => f.slice(outDir.length + 1))).toEqual(['vllm-bench.serving.json', 'vllm-bench.serving_rate=4_req_s.json']);
     expect(seen[0]).toMatchObject({ model: 'stories260K.gguf', backend: 'openai', label: 'sweep', requestRate: 4, burstiness: 0.5, maxConcurrency: 8, percentiles: [50, 99] });
-    expect(JSON.parse(await readFile(files[0]!, 'utf8'))).toEqual({ completed: 4, model_id: 'stories260K.gguf' });
+    // The mapper's fields, then the arrays vLLM keeps in every result file (no records here: empty).
+    expect(JSON.parse(await readFile(files[0]!, 'utf8'))).toEqual({ completed: 4, model_id: 'stories260K.gguf', latencies: [], queue_times: [] });
     await store.close();
   });
 
@@ -86,12 +87,15 @@ describe('reporter-json vLLM export: each phase its own load', () => {
     summary.benchmarks = {
       'serving[rate=4]': { ...base, load: { rate: 4, arrival: 'gamma', burstiness: 0.5 } },
       'serving[concurrency=8]': { ...base, load: { concurrency: 8 } },
+      'serving[rate=2]': { ...base, load: { rate: 2, arrival: 'constant' } },
     };
     const files = await writeVllmExports(summary, run);
-    const [open, closed] = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Record<string, unknown>));
+    const [open, closed, constant] = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Record<string, unknown>));
     // vLLM: an uncapped open loop has max_concurrency null; a closed loop has request_rate "inf".
     expect(open).toMatchObject({ request_rate: 4, burstiness: 0.5, max_concurrency: null });
     expect(closed).toMatchObject({ request_rate: 'inf', burstiness: 1, max_concurrency: 8 });
+    // Constant spacing is vLLM's --burstiness inf, written as request_rate's "inf" (a bare Infinity is not JSON).
+    expect(constant).toMatchObject({ request_rate: 2, burstiness: 'inf' });
     await store.close();
   });
 });

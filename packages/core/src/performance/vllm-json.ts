@@ -18,7 +18,7 @@ export interface VllmBenchMeta {
   numPrompts?: number;
   /** Requests/s, or undefined for an unthrottled (closed-loop) run → `"inf"`. */
   requestRate?: number;
-  /** Gamma shape factor (1 = Poisson). */
+  /** Gamma shape factor as used (1 = Poisson, Infinity = constant spacing, vLLM's `--burstiness inf`). */
   burstiness?: number;
   maxConcurrency?: number;
   /** Percentiles to emit as `p<q>_<metric>_ms` (vLLM `--metric-percentiles`); default [99]. */
@@ -43,7 +43,8 @@ export function toVllmBenchJson(summary: PerformanceSummary, meta: VllmBenchMeta
     tokenizer_id: meta.tokenizer ?? meta.model,
     num_prompts: meta.numPrompts ?? summary.completed + summary.failed,
     request_rate: meta.requestRate === undefined || !Number.isFinite(meta.requestRate) ? 'inf' : meta.requestRate,
-    burstiness: meta.burstiness ?? 1,
+    // vLLM's json.dump writes float('inf') as a bare `Infinity`, which is not JSON: "inf", as request_rate.
+    burstiness: meta.burstiness === undefined ? 1 : Number.isFinite(meta.burstiness) ? meta.burstiness : 'inf',
     max_concurrency: meta.maxConcurrency ?? null,
     duration: summary.duration_s,
     completed: summary.completed,
@@ -57,6 +58,8 @@ export function toVllmBenchJson(summary: PerformanceSummary, meta: VllmBenchMeta
     total_token_throughput: summary.total_token_throughput,
     max_output_tokens_per_s: summary.max_output_tokens_per_s ?? null,
     max_concurrent_requests: summary.max_concurrent_requests ?? null,
+    // vLLM's inverse real-time factor, for audio input: 0 for text, as vLLM writes it.
+    rtfx: 0,
   };
   const percentiles = meta.percentiles ?? [99];
   const metrics: [string, Distribution][] = [
@@ -88,15 +91,15 @@ function formatDate(d: Date): string {
 /**
  * vLLM's per-request arrays, in the order its result JSON has them (vllm/benchmarks/serve.py
  * `benchmark()`). Each holds one entry per request sent (failed ones included), all in request
- * (dispatch) order. `latencies` is one of them there (vLLM even keeps it without `--save-detailed`);
- * its `queue_times` is left out: vLLM measures it for every request, closed loop included, where
- * Yardstick has no such wait to report.
+ * (dispatch) order.
  */
-export const VLLM_DETAIL_FIELDS = ['input_lens', 'output_lens', 'ttfts', 'itls', 'latencies', 'start_times', 'generated_texts', 'errors'] as const;
+export const VLLM_DETAIL_FIELDS = ['input_lens', 'output_lens', 'ttfts', 'itls', 'latencies', 'start_times', 'queue_times', 'generated_texts', 'errors'] as const;
 export type VllmDetailField = (typeof VLLM_DETAIL_FIELDS)[number];
+/** The arrays vLLM keeps in its result file without `--save-detailed` (it strips only the others). */
+export const VLLM_PLAIN_FIELDS = ['latencies', 'queue_times'] as const satisfies readonly VllmDetailField[];
 
 /** One request's entries of the `--save-detailed` arrays (times in seconds, as vLLM writes them). */
-export type VllmRequestDetail = { [K in VllmDetailField]: K extends 'itls' ? number[] : K extends 'generated_texts' | 'errors' ? string : number };
+export type VllmRequestDetail = { [K in VllmDetailField]: K extends 'itls' ? number[] : K extends 'generated_texts' | 'errors' ? string : K extends 'queue_times' ? number | null : number };
 
 /** ms → s at the client's µs resolution: a difference of two ms times carries float noise past it (2.928 ms, not 2.9279999…). */
 const msToS = (ms: number) => Math.round(ms * 1000) / 1e6;
@@ -109,7 +112,11 @@ const msToS = (ms: number) => Math.round(ms * 1000) / 1e6;
  * content-chunk times (a reply without content: its first chunk with `choices`, vLLM's TTFT),
  * `latencies` the E2EL the aggregates use (0 when failed, as vLLM leaves it), `start_times` the send
  * time (epoch seconds: vLLM's `perf_counter()` has no fixed origin, so only differences between
- * entries carry meaning either way), `errors` '' on success.
+ * entries carry meaning either way), `queue_times` vLLM's `client_queue_time` (send time minus
+ * arrival time): in open loop the wait for a concurrency slot (0 without a cap; the client's own lag
+ * is not queueing, as vLLM's arrival is taken after its own sleep), and `null` in closed loop, where
+ * vLLM (rate inf) has every request arrive as the benchmark starts: the caller fills in the send
+ * time minus the benchmark's first send, which needs every request. `errors` '' on success.
  */
 export function vllmRequestDetail(result: GenerateResult, promptLen?: number): VllmRequestDetail {
   const t = result.timing;
@@ -123,6 +130,7 @@ export function vllmRequestDetail(result: GenerateResult, promptLen?: number): V
     itls,
     latencies: result.error ? 0 : msToS(e2elMs(t)),
     start_times: t.sentAt / 1000,
+    queue_times: t.lagMs === undefined ? null : msToS(t.queueMs ?? 0),
     generated_texts: result.text,
     errors: result.error ? `${result.error.code}: ${result.error.message}` : '',
   };
