@@ -94,6 +94,17 @@ const routes: Record<string, Route> = {
     const t = setTimeout(() => res.end(), 5_000);
     res.on('close', () => clearTimeout(t));
   },
+  // Valid JSON of the wrong shape: must fail the request, not read as an empty reply.
+  choicesString: (_req, res) => sse(res, [{ choices: 'oops' }, '[DONE]']),
+  textNumber: (_req, res) => sse(res, [{ choices: [{ index: 0, text: 'a', finish_reason: null }] }, { choices: [{ index: 0, text: 42 }] }, '[DONE]']),
+  nonstreamEmpty: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  },
+  nonstreamBadText: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ choices: [{ text: 42 }] }));
+  },
   nonstream: (_req, res, body) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ echo: body, choices: [{ message: { role: 'assistant', content: 'whole reply' }, finish_reason: 'stop' }], usage: { prompt_tokens: 4, completion_tokens: 2 } }));
@@ -304,6 +315,28 @@ describe('OpenAICompatibleClient', () => {
     expect(r.error!.message).toContain('HTTP 500');
     expect(r.error!.message).toContain('boom');
     expect(r.error!.message.length).toBeLessThan(700);
+  });
+
+  it('fails a reply that is valid JSON of the wrong shape, naming the request and what was wrong, streamed or not', async () => {
+    const streamed = client('choicesString');
+    const a = await streamed.generate(req());
+    expect(a.error?.code).toBe('YS_ENGINE_STREAM_MALFORMED');
+    expect(a.error!.message).toMatch(/bench:1.*"choices" is not an array/);
+    await streamed.close();
+    const number = client('textNumber');
+    const b = await number.generate(req());
+    expect(b.error?.code).toBe('YS_ENGINE_STREAM_MALFORMED');
+    expect(b.error!.message).toContain('"choices[0].text" is not a string');
+    expect(b.text).toBe('a'); // what arrived before it is kept
+    await number.close();
+    const empty = client('nonstreamEmpty');
+    const c = await empty.generate(req());
+    expect(c.error?.code).toBe('YS_ENGINE_NO_CHOICES');
+    await empty.close();
+    const bad = client('nonstreamBadText');
+    const d = await bad.generate(req());
+    expect(d.error?.code).toBe('YS_ENGINE_STREAM_MALFORMED');
+    await bad.close();
   });
 
   it('fails only the request on a malformed JSON chunk, keeping what arrived', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, ReplyAccumulator, type Chunk } from '../src/openai/accumulator.js';
+import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, CHUNK_MALFORMED, ReplyAccumulator, type Chunk } from '../src/openai/accumulator.js';
 import { ENGINE_REQUEST_ERROR_CODES as CODES } from '../src/openai/errors.js';
 import { GenerateHandler } from '../src/openai/generate-handler.js';
 import { ReplyShape } from '../src/openai/reply-shape.js';
@@ -145,6 +145,7 @@ function reference(events: string[]) {
     if (typeof doc !== 'object' || doc === null) return { code: CODES.STREAM_MALFORMED };
     const kind = acc.addChunk(doc as Chunk);
     if (kind === CHUNK_ERROR) return { code: CODES.SERVER_ERROR };
+    if (kind === CHUNK_MALFORMED) return { code: CODES.STREAM_MALFORMED };
     if (kind === CHUNK_CONTENT) contents++;
     else if (kind === CHUNK_CHOICE) choices++;
   }

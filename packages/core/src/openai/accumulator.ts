@@ -6,13 +6,16 @@ import type { TemplateField } from './chunk-template.js';
  * NONE (no `choices`: usage only, or an empty document), CONTENT (text, reasoning or a tool-call
  * delta: time-stamp it), CHOICE (a non-empty `choices` without content: role-only, empty text,
  * finish only; vLLM's client counts it as a token chunk, so its time ends the request's latency),
- * or ERROR (an `{"error": …}` object; the text is in `serverError`).
+ * ERROR (an `{"error": …}` object; the text is in `serverError`), or MALFORMED (valid JSON of the
+ * wrong shape, such as `"choices":"x"` or a number where the text goes; what is wrong is in
+ * `malformed`): a reply the client cannot read, which must fail rather than count as an empty one.
  */
 export const CHUNK_NONE = 0;
 export const CHUNK_CONTENT = 1;
 export const CHUNK_ERROR = 2;
 export const CHUNK_CHOICE = 3;
-export type ChunkKind = typeof CHUNK_NONE | typeof CHUNK_CONTENT | typeof CHUNK_ERROR | typeof CHUNK_CHOICE;
+export const CHUNK_MALFORMED = 4;
+export type ChunkKind = typeof CHUNK_NONE | typeof CHUNK_CONTENT | typeof CHUNK_ERROR | typeof CHUNK_CHOICE | typeof CHUNK_MALFORMED;
 
 interface ToolCallDelta {
   index?: number;
@@ -41,6 +44,8 @@ export class ReplyAccumulator {
   text = '';
   /** Set when a chunk was an in-band error object. */
   serverError: string | undefined;
+  /** Set when a chunk had the wrong shape (CHUNK_MALFORMED): what was wrong with it. */
+  malformed: string | undefined;
   finishReason: string | undefined;
   promptTokens: number | undefined;
   completionTokens: number | undefined;
@@ -51,6 +56,11 @@ export class ReplyAccumulator {
     if (chunk.error !== undefined && chunk.error !== null) {
       this.serverError = describeServerError(chunk.error);
       return CHUNK_ERROR;
+    }
+    const problem = shapeProblem(chunk);
+    if (problem !== undefined) {
+      this.malformed = problem;
+      return CHUNK_MALFORMED;
     }
     let content = false;
     let hasChoices = false;
@@ -165,6 +175,42 @@ export function plainContent(chunk: Chunk): { field: TemplateField; text: string
 export function quietChunk(chunk: Chunk): boolean {
   const acc = new ReplyAccumulator();
   return acc.addChunk(chunk) === CHUNK_CHOICE && acc.text === '' && acc.finishReason === undefined && acc.promptTokens === undefined && acc.completionTokens === undefined && acc.toolCalls() === undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional = (v: unknown, type: 'string' | 'number'): boolean => v === undefined || v === null || typeof v === type;
+const optionalArray = (v: unknown): boolean => v === undefined || v === null || Array.isArray(v);
+
+/**
+ * What is wrong with a chunk's shape where the accumulator reads it, or undefined. Every field it
+ * reads must be absent, null or of its type: `choices` an array of objects, a choice's `text` and
+ * `finish_reason` strings, `delta` and `message` objects with string `content` and array
+ * `tool_calls`, `usage` an object with numeric counts. Anything else would read as an empty reply.
+ */
+function shapeProblem(chunk: Chunk): string | undefined {
+  const choices: unknown = chunk.choices;
+  if (choices !== undefined && choices !== null) {
+    if (!Array.isArray(choices)) return '"choices" is not an array';
+    if (choices.length > 0) {
+      const choice: unknown = choices[0];
+      if (!isObject(choice)) return '"choices[0]" is not an object';
+      if (!optional(choice.text, 'string')) return '"choices[0].text" is not a string';
+      if (!optional(choice.finish_reason, 'string')) return '"choices[0].finish_reason" is not a string';
+      for (const key of ['delta', 'message'] as const) {
+        const part = choice[key];
+        if (part === undefined || part === null) continue;
+        if (!isObject(part)) return `"choices[0].${key}" is not an object`;
+        if (!optional(part.content, 'string')) return `"choices[0].${key}.content" is not a string`;
+        if (!optionalArray(part.tool_calls)) return `"choices[0].${key}.tool_calls" is not an array`;
+      }
+    }
+  }
+  const usage: unknown = chunk.usage;
+  if (usage !== undefined && usage !== null) {
+    if (!isObject(usage)) return '"usage" is not an object';
+    if (!optional(usage.prompt_tokens, 'number') || !optional(usage.completion_tokens, 'number')) return '"usage" token counts are not numbers';
+  }
+  return undefined;
 }
 
 function describeServerError(error: unknown): string {

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { YardstickError } from '../errors.js';
 import { toMicroseconds } from '../microseconds.js';
 import type { GenerateResult, TimingTrace } from '../types.js';
-import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, plainContent, quietChunk, ReplyAccumulator, type Chunk } from './accumulator.js';
+import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, CHUNK_MALFORMED, CHUNK_NONE, plainContent, quietChunk, ReplyAccumulator, type Chunk } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
 import type { ReplyShape } from './reply-shape.js';
 import type { StreamController, StreamHandler } from './http1-pool.js';
@@ -265,6 +265,9 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     if (kind === CHUNK_ERROR) {
       throw new ReplyFailure({ code: CODES.SERVER_ERROR, message: this.describe(`server error in stream: ${bodyExcerpt(this.acc.serverError ?? '')}`) });
     }
+    if (kind === CHUNK_MALFORMED) {
+      throw new ReplyFailure({ code: CODES.STREAM_MALFORMED, message: this.describe(`malformed stream chunk (${this.acc.malformed ?? 'wrong shape'}): ${bodyExcerpt(data)}`) });
+    }
     if (kind === CHUNK_CONTENT) {
       this.stampContent();
       const plain = plainContent(chunk);
@@ -352,9 +355,15 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     if (typeof doc !== 'object' || doc === null) {
       return this.settleResult({ code: CODES.STREAM_MALFORMED, message: this.describe(`unexpected reply: ${bodyExcerpt(raw)}`) });
     }
-    if (this.acc.addChunk(doc) === CHUNK_ERROR) {
+    const kind = this.acc.addChunk(doc);
+    if (kind === CHUNK_ERROR) {
       return this.settleResult({ code: CODES.SERVER_ERROR, message: this.describe(`server error: ${bodyExcerpt(this.acc.serverError ?? '')}`) });
     }
+    if (kind === CHUNK_MALFORMED) {
+      return this.settleResult({ code: CODES.STREAM_MALFORMED, message: this.describe(`malformed reply (${this.acc.malformed ?? 'wrong shape'}): ${bodyExcerpt(raw)}`) });
+    }
+    // A reply with no choice to read (`{}`, only usage): as a stream without any choices chunk.
+    if (kind === CHUNK_NONE) return this.settleResult({ code: CODES.NO_CHOICES, message: this.describe(`the reply has no choices: ${bodyExcerpt(raw)}`) });
     this.timing.firstTokenMs = this.timing.doneMs;
     this.timing.chunksMs.push(this.timing.doneMs);
     this.settleResult(undefined);
