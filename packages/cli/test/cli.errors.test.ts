@@ -68,6 +68,20 @@ describe('user errors show their stable code', () => {
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toContain('✖ YS_CLI_USAGE  --config cannot be combined with --resume');
   });
+
+  it('a fresh run is refused into a folder that holds a run, which it would mix with its own and whose run.json it would replace', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'ok.json'), '{"limit": 1}');
+    const out = join(dir, 'taken');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(out);
+    await writeFile(join(out, 'journal.jsonl'), '{"benchmark":"b"}\n');
+    const r = await yardstick(['run', '--config', join(dir, 'ok.json'), '--out', out]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`✖ YS_CLI_USAGE  ${out} already holds a run`);
+    expect(r.stderr).toContain(`yardstick run --resume ${out}`);
+    expect(await readFile(join(out, 'journal.jsonl'), 'utf8')).toBe('{"benchmark":"b"}\n');
+  });
 });
 
 describe('after bad input, the CLI says what helps instead of "Continue with --resume"', () => {

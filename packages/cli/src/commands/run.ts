@@ -1,5 +1,6 @@
 import { ERROR_CODES, YardstickError } from '@yardstick/core';
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { collect, type CommandModule } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { defaultOutDir, executeRun, newRunId } from '../execute-run.js';
@@ -7,7 +8,7 @@ import { runMatrix } from '../matrix-run.js';
 import { prepareRun } from '../prepare.js';
 import { renderError } from '../render-error.js';
 import { exitCodeFor, nextStep, runCause } from '../run-outcome.js';
-import { readRunState, type RunState } from '../run-state.js';
+import { readRunState, RUN_STATE_FILE, type RunState } from '../run-state.js';
 import { sloFlags } from '../slo-flag.js';
 
 export interface RunFlags {
@@ -58,6 +59,13 @@ const register: CommandModule = (program, ctx) => {
         prepared = await prepareRun({ configPath: flags.config, sets });
         runId = newRunId();
         outDir = flags.out ? resolve(flags.out) : defaultOutDir(prepared, runId);
+        // A fresh run into a folder that holds one would append to its journal and replace its run.json:
+        // two runs mixed in one summary, and the first one's config lost.
+        if (flags.out && (await holdsRun(outDir))) {
+          throw new YardstickError(ERROR_CODES.CLI_USAGE, `${outDir} already holds a run (run.json or results in journal.jsonl); a new run will not write into it`, {
+            hint: `Continue that run with: yardstick run --resume ${outDir}, or give a new folder with --out.`,
+          });
+        }
       }
       if (prepared.config.matrix !== undefined && !flags.resume) {
         ctx.setExitCode(await runMatrix(prepared, { outDir, flags, ctx }));
@@ -72,5 +80,15 @@ const register: CommandModule = (program, ctx) => {
       ctx.setExitCode(code);
     });
 };
+
+/** Whether `dir` has a run's state or any journaled result. */
+async function holdsRun(dir: string): Promise<boolean> {
+  const size = (file: string) =>
+    stat(join(dir, file)).then(
+      (st) => st.size,
+      () => -1,
+    );
+  return (await size(RUN_STATE_FILE)) >= 0 || (await size('journal.jsonl')) > 0;
+}
 
 export default register;
