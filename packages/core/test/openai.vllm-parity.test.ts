@@ -207,5 +207,7 @@ describe('summary.performance when every request failed', () => {
     expect(summary.performance).toMatchObject(expected);
     expect(summary.performance!.error_examples).toEqual({ YS_ENGINE_HTTP_STATUS: expect.stringMatching(/HTTP 500/) });
     expect(summary.performance!.duration_s).toBeGreaterThan(0);
+    // And the run says so, as vLLM warns: nothing was measured.
+    expect(summary.warnings).toContain('serving: all 8 requests failed (YS_ENGINE_HTTP_STATUS ×8): nothing was measured; see error_examples');
   });
 });

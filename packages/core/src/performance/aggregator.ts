@@ -224,6 +224,13 @@ export class PerformanceAggregator {
     const approximate = [this.ttft, this.tpot, this.itl, this.e2el].some((d) => d.approximate);
     if (approximate) summary.percentiles_approximate = { sketch: 'DDSketch', relative_accuracy: this.options.relativeAccuracy ?? 0.001 };
     const warnings: string[] = [];
+    // vLLM warns the same way: a run where nothing succeeded measured nothing, and is most often misconfigured.
+    if (this.completed === 0 && this.failed > 0) {
+      const codes = Object.entries(this.errors)
+        .map(([code, n]) => `${code} ×${n}`)
+        .join(', ');
+      warnings.push(`all ${this.failed} requests failed (${codes}): nothing was measured; see error_examples`);
+    }
     if (this.lag.count > 0) {
       summary.client_lag_ms = this.lag.summarize(ps);
       const bottleneck = this.clientBottleneck(summary.client_lag_ms.p99);
