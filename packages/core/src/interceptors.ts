@@ -30,18 +30,58 @@ function wrapError(error: unknown, hook: HookName, tapName: string): YardstickEr
  * running after its timeout kept its HTTP request open (more in flight than the concurrency) and
  * was still going at teardown.
  */
+/** How long a timed-out generate call may take to hand back what its request got so far. */
+const GENERATE_SETTLE_MS = 1000;
+
+/**
+ * `promise`, or the hook's timeout error after `ms`, with the call cancelled (its signal aborted
+ * with that error). A generate call gets a moment more: an engine that sees its request aborted by
+ * this timeout may settle with a result carrying the same error code and what the request got so
+ * far (its real send time, the chunks and text before the stall), which is kept instead of a bare
+ * error stamped at the moment of the timeout. Any other late answer is ignored.
+ */
 function withTimeout<T>(promise: Promise<T>, ms: number, hook: HookName, tapName: string, cancel: (reason: Error) => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
       const error = new YardstickError(ERROR_CODES.HOOK_TIMEOUT, `[${pluginOf(tapName)} › ${hook}] did not finish within ${ms} ms`, { details: { plugin: pluginOf(tapName), hook, timeoutMs: ms }, hint: `Raise timeouts.${hook} in the config if this is expected.` });
-      // Rejected first: the race settles with the timeout, not with the abort error cancel causes.
-      reject(error);
       cancel(error);
+      if (hook !== 'generate') return reject(error);
+      const grace = setTimeout(() => reject(error), GENERATE_SETTLE_MS);
+      grace.unref?.();
+      promise.then(
+        (value) => {
+          clearTimeout(grace);
+          if (timeoutResult(value)) resolve(value);
+          else reject(error);
+        },
+        () => {
+          clearTimeout(grace);
+          reject(error);
+        },
+      );
     }, ms);
     timer.unref?.();
+    promise.then(
+      (value) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (e: unknown) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A generate result an engine settled with because the hook's timeout aborted it. */
+function timeoutResult(value: unknown): boolean {
+  const error = (value as { error?: { code?: unknown } } | undefined)?.error;
+  return typeof value === 'object' && value !== null && error?.code === ERROR_CODES.HOOK_TIMEOUT;
 }
 
 /**

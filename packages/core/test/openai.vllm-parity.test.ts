@@ -43,6 +43,13 @@ const SCRIPTS: Record<string, Script> = {
     [10, '[DONE]'],
   ],
   doneOnly: [[5, '[DONE]']],
+  // Three tokens, then nothing for 10 s: a stall the generate hook's timeout cuts.
+  stall: [
+    [20, completion('a ')],
+    [30, completion('b ')],
+    [40, completion('c ')],
+    [10_000, '[DONE]'],
+  ],
   // Successful but without content: one empty finish chunk at 80 ms.
   emptyFinish: [
     [80, completion('', 'stop')],
@@ -91,6 +98,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
 });
 
@@ -180,6 +188,23 @@ describe('vLLM bench serve parity: where a request ends, and which streams count
     expect(judged(50).ttft_ms.mean).toBe(0);
     // The vLLM export's ttft for it is vLLM's.
     expect(vllmRequestDetail(r).ttfts).toBeCloseTo(r.timing.firstChoiceMs! / 1000, 6);
+  });
+});
+
+describe('a generate hook timeout on a stalled stream', () => {
+  it('records the failure with the real send time and the chunks and text that came before the stall', async () => {
+    const { engine } = clientEngine(baseUrl, { connections: 1 });
+    const samples: Sample[] = [{ id: '0', task: 'serving', prompt: 'stall' }];
+    const { run } = await createTestKernel({ engine, samples: { serving: samples }, config: { timeouts: { generate: 300 } } });
+    const { records } = await run();
+    const r = records[0]!.result;
+    expect(r.error?.code).toBe('YS_HOOK_TIMEOUT');
+    expect(r.error!.message).toMatch(/request serving:0 to .*did not finish within 300 ms/);
+    expect(r.text).toBe('a b c ');
+    expect(r.timing.chunksMs).toHaveLength(3);
+    expect(r.timing.firstTokenMs).toBeGreaterThanOrEqual(15);
+    // Timed from the real send (a bare error stamped at the timeout had doneMs 0 and no chunks).
+    expect(r.timing.doneMs).toBeGreaterThanOrEqual(290);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
-import { YardstickError } from '../errors.js';
+import { ERROR_CODES, YardstickError } from '../errors.js';
 import { toMicroseconds } from '../microseconds.js';
 import type { GenerateResult, TimingTrace } from '../types.js';
 import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, CHUNK_MALFORMED, CHUNK_NONE, plainContent, quietChunk, ReplyAccumulator, type Chunk } from './accumulator.js';
@@ -413,9 +413,15 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
 
   private settleAbort(): void {
     if (this.settled) return;
+    const reason: unknown = this.signal?.reason;
+    // Aborted by the generate hook's timeout: a failed request, with what it got before the stall
+    // (send time, chunks, text), not a bare abort the kernel would have to stamp itself.
+    if (reason instanceof YardstickError && reason.code === ERROR_CODES.HOOK_TIMEOUT) {
+      return this.settleResult({ code: ERROR_CODES.HOOK_TIMEOUT, message: this.describe(reason.message) });
+    }
     this.settled = true;
     unwatchAbort(this);
-    this.reject(new YardstickError(CODES.ABORTED, this.describe('aborted'), { cause: this.signal?.reason }));
+    this.reject(new YardstickError(CODES.ABORTED, this.describe('aborted'), { cause: reason }));
   }
 }
 
