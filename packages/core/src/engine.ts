@@ -31,6 +31,12 @@ export interface Engine {
   contextLength?(): Promise<number | undefined>;
   /** PID of the server process this engine launched (launch mode), for CPU/RSS sampling. */
   pid?(): number | undefined;
+  /**
+   * One quick liveness check while requests run (a server's `/health`, answered within a few
+   * seconds): undefined when the engine answers, else why not. The kernel asks after several
+   * requests in a row timed out, to tell a stalled or frozen engine from a slow one.
+   */
+  health?(signal?: AbortSignal): Promise<string | undefined>;
   /** Raw `/metrics` text; absent for engines without a metrics endpoint. */
   scrapeMetrics?(signal?: AbortSignal): Promise<MetricsScrape>;
   /** Map scrapes taken over the run into common names (running, waiting, kv_cache_usage…). */

@@ -37,6 +37,8 @@ export interface PhaseRequestsOptions {
 
 /** Request errors that mean the engine itself is gone, not that one reply was bad. */
 const ENGINE_GONE = new Set(['YS_ENGINE_CONNECT_REFUSED', 'YS_ENGINE_STREAM_CLOSED']);
+/** Request errors of an engine that may be frozen (a stopped process still accepts connections), or only slow. */
+const TIMED_OUT = new Set<string>(['YS_ENGINE_TIMEOUT', ERROR_CODES.HOOK_TIMEOUT]);
 
 const isAbort = (r: GenerateResult) => r.error?.code === ERROR_CODES.ABORTED || r.error?.code === 'YS_ENGINE_ABORTED';
 
@@ -80,6 +82,9 @@ export class PhaseRequests {
   private readonly scoreQueue: (() => void)[] = [];
   private engineGoneInARow = 0;
   private readonly engineGoneLimit: number;
+  /** Requests in a row that timed out (see checkFrozen), and the health check they started, while it runs. */
+  private timeoutsInARow = 0;
+  private healthCheck: Promise<void> | undefined;
   private baseParams: GenerationParams | undefined;
   private readonly paramsByOverrides = new WeakMap<Partial<GenerationParams>, GenerationParams>();
   private warmupSent = 0;
@@ -223,7 +228,34 @@ export class PhaseRequests {
         );
       }
     } else if (!result.error) this.engineGoneInARow = 0;
+    // The same for a frozen engine, whose requests time out one by one (hours of them with default
+    // timeouts): after as many timeouts in a row, one health check tells frozen from merely slow.
+    if (result.error && TIMED_OUT.has(result.error.code)) {
+      if (++this.timeoutsInARow >= this.engineGoneLimit && !this.healthCheck && !this.run.signal.aborted) this.healthCheck = this.checkFrozen(result.error.message);
+    } else if (!result.error) this.timeoutsInARow = 0;
     return result;
+  }
+
+  /** After a run of timeouts: stops the run when the engine's health check fails too, else carries on. */
+  private async checkFrozen(lastError: string): Promise<void> {
+    try {
+      const engine = this.run.services.engine;
+      if (!engine?.health) return;
+      const problem = await engine.health(this.run.signal).catch((e: unknown) => `health check failed: ${(e as Error).message}`);
+      if (problem === undefined) {
+        this.timeoutsInARow = 0; // slow, but alive
+        return;
+      }
+      if (this.run.signal.aborted) return;
+      this.fail(
+        new YardstickError(ERROR_CODES.ENGINE_UNAVAILABLE, `The engine stopped answering: ${this.timeoutsInARow} requests in a row timed out and its health check failed (${problem}; last: ${lastError}). Finished samples are saved.`, {
+          hint: `Check the engine (the log file has its output; a stopped or frozen process), then continue with: yardstick run --resume ${this.run.outDir}`,
+          details: { benchmark: this.name, health: problem },
+        }),
+      );
+    } finally {
+      this.healthCheck = undefined;
+    }
   }
 
   private async scoreSample(scored: ScoredSample): Promise<ScoreCard> {

@@ -104,6 +104,39 @@ describe('kernel lifecycle', () => {
     expect(summary.status).toBe('completed');
   });
 
+  it('after a run of timeouts, a failed engine health check stops the run (a frozen engine); a passing one lets it go on (a slow engine)', async () => {
+    // An engine that never answers until its request is aborted, as a SIGSTOPped server.
+    const frozen = (health: string | undefined) => {
+      const base = fakeEngine();
+      let checks = 0;
+      return {
+        engine: {
+          ...base,
+          generate: (_request: unknown, signal: AbortSignal) =>
+            new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
+          health: async () => {
+            checks++;
+            return health;
+          },
+        },
+        checks: () => checks,
+      };
+    };
+    const stopped = frozen('GET /health got no answer within 5000 ms (UND_ERR_HEADERS_TIMEOUT)');
+    const { summary, records } = await runTestKernel({ engine: stopped.engine, samples: { echo: samples(40) }, config: { timeouts: { generate: 20 } } });
+    expect(summary.status).toBe('failed');
+    expect(summary.error?.code).toBe('YS_ENGINE_UNAVAILABLE');
+    expect(summary.error?.message).toMatch(/5 requests in a row timed out and its health check failed \(GET \/health got no answer/);
+    expect(records.length).toBeLessThan(40);
+    expect(stopped.checks()).toBe(1);
+
+    const slow = frozen(undefined);
+    const alive = await runTestKernel({ engine: slow.engine, samples: { echo: samples(12) }, config: { timeouts: { generate: 20 } } });
+    expect(alive.summary.status).toBe('completed');
+    expect(alive.records).toHaveLength(12);
+    expect(slow.checks()).toBe(2); // after the 5th and the 10th timeout in a row
+  });
+
   it('a promise tap that throws before returning its promise fails that request, and the run goes on', async () => {
     const throwing = definePlugin({
       name: 'engine-throwing',

@@ -1,6 +1,7 @@
 import { assertModelFile } from './model-file.js';
 import {
   AttachedServer,
+  checkHealth,
   findFreePort,
   launchDescription,
   LLAMACPP_METRICS,
@@ -68,6 +69,12 @@ export class LlamaServerEngine implements Engine {
   /** llama-server's PID (launch mode), for CPU/RSS sampling. */
   pid(): number | undefined {
     return this.server?.pid;
+  }
+
+  /** `/health`, answered within a few seconds (a frozen server does not). */
+  health(signal?: AbortSignal): Promise<string | undefined> {
+    const base = this.baseUrl;
+    return base ? checkHealth(base, PROBES, this.options.apiKey, signal) : Promise.resolve('llama-server is not started');
   }
 
   get baseUrl(): string | undefined {

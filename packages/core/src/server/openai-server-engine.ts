@@ -13,7 +13,7 @@ import { AttachedServer } from './attached-server.js';
 import { launchDescription, lookupModelFamily, startupMemoryCheck, type FamilyLookup, type StartupMemory } from './launch-support.js';
 import { ManagedServer } from './managed-server.js';
 import { findFreePort } from './ports.js';
-import type { ProbeSpec } from './readiness.js';
+import { checkHealth, type ProbeSpec } from './readiness.js';
 
 const METRICS_FLAVORS: Record<'vllm' | 'sglang' | 'llamacpp', MetricsFlavor> = { vllm: VLLM_METRICS, sglang: SGLANG_METRICS, llamacpp: LLAMACPP_METRICS };
 
@@ -114,6 +114,12 @@ export abstract class OpenAIServerEngine<O extends OpenAIServerOptions> implemen
   /** PID of the launched server (CPU/RSS sampling; tests check it is gone after stop). */
   pid(): number | undefined {
     return this.server instanceof ManagedServer ? this.server.pid : undefined;
+  }
+
+  /** The first readiness probe (`/health`), answered within a few seconds. */
+  health(signal?: AbortSignal): Promise<string | undefined> {
+    const base = this.server?.baseUrl;
+    return base ? checkHealth(base, this.probes(), this.options.apiKey, signal) : Promise.resolve(`${this.spec.name} is not started`);
   }
 
   async start(signal: AbortSignal): Promise<void> {

@@ -45,6 +45,21 @@ export async function probeOnce(url: string, apiKey: string | undefined, signal:
   }
 }
 
+/** How long a liveness check mid-run waits for the server's answer. */
+export const HEALTH_TIMEOUT_MS = 5_000;
+
+/**
+ * A running server's liveness, checked once with its first readiness probe: undefined when it
+ * answers with the expected status within HEALTH_TIMEOUT_MS, else why not (what Engine.health
+ * returns for an HTTP server).
+ */
+export async function checkHealth(baseUrl: string, probes: readonly ProbeSpec[], apiKey: string | undefined, signal?: AbortSignal): Promise<string | undefined> {
+  const probe = toProbe(probes[0] ?? '/health');
+  const got = await probeOnce(`${baseUrl.replace(/\/+$/, '')}${probe.path}`, apiKey, signal, HEALTH_TIMEOUT_MS);
+  if (got === (probe.status ?? 200)) return undefined;
+  return typeof got === 'number' ? `GET ${probe.path} answered HTTP ${got}` : `GET ${probe.path} got no answer within ${HEALTH_TIMEOUT_MS} ms (${got})`;
+}
+
 /**
  * Polls the probes until all pass, the deadline passes, `failFast` reports a reason or the signal
  * aborts (which rejects). Never throws for a server that is merely not up yet.
