@@ -57,6 +57,8 @@ export interface RunContext {
   readonly events: RunEvents;
   /** True when this run continues an earlier one (`--resume`). */
   readonly resumed: boolean;
+  /** This attempt's number: 1 (or absent) for a fresh run, one more than the journal's last for a resume. */
+  readonly attempt?: number;
 }
 
 /** Progress events, in order: benchmarkStart → (requestDone | sampleDone)* → benchmarkEnd. */

@@ -162,6 +162,7 @@ export class Kernel {
       services: scope.cradle,
       events: emitter as unknown as RunEvents,
       resumed: runOptions.resume === true,
+      attempt: runOptions.resume === true ? store.lastAttempt + 1 : 1,
       warn: (message) => {
         warnings.push(message);
         logger.warn(message);
@@ -256,7 +257,7 @@ export class Kernel {
     try {
       const origins: Record<string, number> = {};
       for (const [name, outcome] of Object.entries(phaseOutcomes)) if (outcome.measuredFrom !== undefined) origins[name] = outcome.measuredFrom;
-      const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name), origins });
+      const totals = await summarizeStore(store, { percentiles: config.percentiles, slo: config.slo, order: sources.map((s) => s.name), origins, attempt: run.attempt });
       summary.benchmarks = totals.benchmarks;
       const benchmarkServerMetrics: Record<string, Record<string, unknown>> = {};
       for (const [name, outcome] of Object.entries(phaseOutcomes)) {

@@ -84,6 +84,8 @@ export class PhaseRequests {
   private readonly engineGoneLimit: number;
   /** Requests in a row that timed out (see checkFrozen), and the health check they started, while it runs. */
   private timeoutsInARow = 0;
+  /** This run attempt's number, written on its records from the second on. */
+  private readonly attempt: number;
   private healthCheck: Promise<void> | undefined;
   private baseParams: GenerationParams | undefined;
   private readonly paramsByOverrides = new WeakMap<Partial<GenerationParams>, GenerationParams>();
@@ -118,6 +120,7 @@ export class PhaseRequests {
     this.recordPrompts = options.source.recordPrompts !== false;
     this.repeats = Math.max(1, options.source.repeats ?? 1);
     this.lines = new RecordLines(this.name, this.run.runId, !this.hasScorers && !this.recordPrompts);
+    this.attempt = this.run.attempt ?? 1;
     this.maxPending = Math.max(1024, 4 * (options.concurrency ?? 1));
     this.engineGoneLimit = Math.max(5, options.concurrency ?? 1);
   }
@@ -290,6 +293,8 @@ export class PhaseRequests {
     record.index = index;
     record.score = card;
     record.finishedAt = isoNow();
+    // Last, as RecordLines writes it: absent on a first attempt's records (see SampleRecord.attempt).
+    if (this.attempt > 1) record.attempt = this.attempt;
     let line = this.lines.line(record, row, freshCard);
     // The prompt-less copy is for JSON.stringify and for sampleDone listeners (they see what the
     // journal holds); a line RecordLines built needs none, and without listeners the record dies here.

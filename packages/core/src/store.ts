@@ -23,6 +23,8 @@ export interface ResultsStore {
   isDone(benchmark: string, sampleId: string): boolean;
   /** Number of records finished without error carried over from before a resume. */
   readonly resumedCount: number;
+  /** The highest attempt among the records carried over (a record without one is attempt 1); 0 for an empty journal. */
+  readonly lastAttempt: number;
   /** …of them, those of one benchmark. */
   doneCount(benchmark: string): number;
   /** Latest record per key, in journal order. Streams; holds nothing per record. */
@@ -92,6 +94,7 @@ export class JournalStore implements ResultsStore {
   private closed = false;
   private needsNewline = false;
   resumedCount = 0;
+  lastAttempt = 0;
   /** Set when opening cut a torn last line (the kernel logs it); undefined when nothing was cut. */
   recovered: JournalRecovery | undefined;
   /** The run folder's lock, held from open to close so two processes never append to one journal. */
@@ -163,6 +166,8 @@ export class JournalStore implements ResultsStore {
       const { record } = parsed;
       const key = recordKey(record.benchmark, record.sample.id);
       seen.set(key, (seen.get(key) ?? 0) + 1);
+      const attempt = typeof record.attempt === 'number' ? record.attempt : 1;
+      if (attempt > this.lastAttempt) this.lastAttempt = attempt;
       // A failed request, or a reply its scorers could not judge: not finished, --resume runs it again.
       if (record.result.error || scoringFailed(record)) {
         failed.add(key);

@@ -41,11 +41,12 @@ export interface StoreTotals {
  */
 export async function summarizeStore(
   store: ResultsStore,
-  options: PerformanceOptions & { order?: readonly string[]; origins?: Readonly<Record<string, number>> },
+  options: PerformanceOptions & { order?: readonly string[]; origins?: Readonly<Record<string, number>>; attempt?: number },
 ): Promise<StoreTotals> {
   const groups = new Map<string, { all: Group; failed: number; categories: Map<string, Group>; tasks: Set<string>; perf: PerformanceAggregator }>();
   // Each benchmark's clock starts at its own measured schedule's start when it had one; the run's at the earliest.
-  const { origins, ...shared } = options;
+  const { origins, attempt: current, ...rest } = options;
+  const shared: PerformanceOptions & { order?: readonly string[] } = current === undefined ? rest : { ...rest, originAttempt: current };
   const starts = Object.values(origins ?? {});
   const overall = new PerformanceAggregator(starts.length > 0 ? { ...shared, origin: Math.min(...starts) } : shared);
   const perfOf = (benchmark: string) => {
@@ -68,8 +69,8 @@ export async function summarizeStore(
     for (const r of requests) {
       // Cache hits and re-scored predictions were not timed against an engine.
       if (r.cached) continue;
-      g.perf.add(r, promptTokens);
-      overall.add(r, promptTokens);
+      g.perf.add(r, promptTokens, record.attempt);
+      overall.add(r, promptTokens, record.attempt);
     }
   }
   // A long run's peak metrics need more passes: the earliest start before chunks can be bucketed,

@@ -183,6 +183,12 @@ export interface SampleRecord extends ScoredSample {
   index: number;
   score: ScoreCard;
   finishedAt: string;
+  /**
+   * Which attempt of the run wrote it: absent for the first, 2 for the first `--resume`, and so on.
+   * A benchmark's duration adds up each attempt's own span, so the time between an interruption
+   * and its resume is not counted as benchmark time.
+   */
+  attempt?: number;
 }
 
 export interface MetricAggregate {

@@ -19,6 +19,7 @@ function record(benchmark: string, sample: Sample, r: GenerateResult, index: num
   rec.index = extra.index ?? index;
   rec.score = card;
   rec.finishedAt = new Date(1795379353949 + index).toISOString();
+  if (extra.attempt !== undefined) rec.attempt = extra.attempt;
   return rec;
 }
 
@@ -44,6 +45,14 @@ describe('RecordLines', () => {
       expect(line).not.toContain('"prompt"');
       expect(line).not.toContain('"messages"');
     }
+  });
+
+  it("writes a resumed attempt's number last, as JSON.stringify does", () => {
+    const lines = new RecordLines('serving', 'run "1"', true);
+    const rec = record('serving', rows[0]!, result('tok', 0), 0, emptyCard(), { attempt: 3 });
+    const line = lines.line(rec, rows[0]!, true);
+    expect(line).toBe(stringified(rec));
+    expect(line).toMatch(/,"attempt":3\}$/);
   });
 
   it('serializes a card that is not the fresh empty one', () => {

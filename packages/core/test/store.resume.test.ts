@@ -55,6 +55,29 @@ describe('results store and resume', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
 
+  it("counts each attempt's own span as benchmark time, not the downtime between an interruption and its resume", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-resume-span-'));
+    const slow = fakeEngine({ chunkDelayMs: 10, chunkSize: 1, reply: () => 'abcd' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const s1 = await kernelFor(dir, slow).k.run({ signal: controller.signal });
+    expect(s1.status).toBe('interrupted');
+    await new Promise((r) => setTimeout(r, 1500)); // the machine is down for 1.5 s
+    const resumed = await kernelFor(dir, fakeEngine({ chunkDelayMs: 10, chunkSize: 1, reply: () => 'abcd' })).k.run({ resume: true });
+    expect(resumed.status).toBe('completed');
+    const records = await readAll(dir);
+    // The first attempt's records carry no attempt; the resume's say 2.
+    expect(records.some((r) => r.attempt === undefined)).toBe(true);
+    expect(records.some((r) => r.attempt === 2)).toBe(true);
+    expect(records.every((r) => r.attempt === undefined || r.attempt === 2)).toBe(true);
+    const perf = resumed.benchmarks.b!.performance!;
+    const first = records.filter((r) => r.attempt === undefined);
+    const second = records.filter((r) => r.attempt === 2);
+    const span = (rs: SampleRecord[]) => Math.max(...rs.map((r) => r.result.timing.sentAt + r.result.timing.doneMs)) - Math.min(...rs.map((r) => r.result.timing.sentAt));
+    expect(perf.duration_s * 1000).toBeCloseTo(span(first) + span(second), 3);
+    expect(perf.duration_s).toBeLessThan(1.5);
+  });
+
   it('runs again on --resume a sample whose scorer threw (stored unscored the first time)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ys-resume-score-'));
     const scorer = (failOn: string | undefined) =>

@@ -30,6 +30,8 @@ export interface PerformanceOptions extends StreamingDistributionOptions {
    * without it, from the first send (closed loop, where the two coincide).
    */
   origin?: number;
+  /** The run attempt `origin` belongs to (this process's; default 1). Other attempts count from their first send. */
+  originAttempt?: number;
   /** Token times kept for the peak metrics before a second pass is asked for (default 1,048,576). */
   peakTokenBudget?: number;
   /** Request spans kept for the peak concurrency before it is swept in windowed passes (default 1,048,576). */
@@ -92,6 +94,11 @@ export class PerformanceAggregator {
   private firstSent = Infinity;
   private lastSent = -Infinity;
   private lastDone = -Infinity;
+  /**
+   * Each run attempt's [first send, last byte] (a resumed run's records carry their attempt): the
+   * duration adds them up, so the time between an interruption and its resume is not benchmark time.
+   */
+  private readonly spans = new Map<number, { from: number; to: number }>();
   private readonly errors: Record<string, number> = {};
   private readonly errorExamples: Record<string, string> = {};
   private readonly sources: Record<string, number> = {};
@@ -120,13 +127,19 @@ export class PerformanceAggregator {
    * exact token count), counted as input when the server reports no usage; vLLM likewise keeps
    * its `prompt_len` unless usage replaces it.
    */
-  add(result: GenerateResult, promptTokens?: number): void {
+  add(result: GenerateResult, promptTokens?: number, attempt = 1): void {
     this.peaks.add(result);
     const t = result.timing;
     if (t.sentAt < this.firstSent) this.firstSent = t.sentAt;
     if (t.sentAt > this.lastSent) this.lastSent = t.sentAt;
     const done = t.sentAt + t.doneMs;
     if (done > this.lastDone) this.lastDone = done;
+    const span = this.spans.get(attempt);
+    if (!span) this.spans.set(attempt, { from: t.sentAt, to: done });
+    else {
+      if (t.sentAt < span.from) span.from = t.sentAt;
+      if (done > span.to) span.to = done;
+    }
     if (t.lagMs !== undefined) this.lag.add(t.lagMs);
     if (result.error) {
       this.failed++;
@@ -194,8 +207,7 @@ export class PerformanceAggregator {
 
   summarize(): PerformanceSummary {
     const started = Number.isFinite(this.firstSent);
-    const from = Math.min(this.firstSent, this.options.origin ?? Infinity);
-    const durationS = started ? Math.max(1e-9, (this.lastDone - from) / 1000) : 0;
+    const durationS = started ? Math.max(1e-9, this.durationMs() / 1000) : 0;
     const per = (x: number) => (durationS > 0 ? x / durationS : 0);
     const ps = this.percentiles;
     const summary: PerformanceSummary = {
@@ -251,6 +263,14 @@ export class PerformanceAggregator {
     // The kernel copies `warning` into `summary.warnings` (prefixed with the benchmark name).
     if (warnings.length > 0) summary.warning = warnings.join('; ');
     return summary;
+  }
+
+  /** The attempts' spans added up, this process's attempt counted from its schedule's origin when known. */
+  private durationMs(): number {
+    const { origin, originAttempt = 1 } = this.options;
+    let total = 0;
+    for (const [attempt, span] of this.spans) total += span.to - (attempt === originAttempt && origin !== undefined ? Math.min(span.from, origin) : span.from);
+    return total;
   }
 
   private tokenCheck(): TokenCountCheck {
