@@ -7,8 +7,10 @@
  * so bwrap's `--disable-userns` is not available there, and a program could create one. Inside it
  * the program holds CAP_NET_RAW over a network namespace of its own, and AF_PACKET rings there are
  * not charged to any memory cgroup: an audit allocated 3.5 GiB of host memory that way with
- * `memoryMb: 128`. Everything else is allowed; on a machine of another architecture the filter
- * allows all (and the README says so).
+ * `memoryMb: 128`. The kernel keyring calls (`add_key`, `request_key`, `keyctl`) fail with EPERM
+ * too: as root each slot has a fixed uid, and that uid's keyring outlives the program, so one
+ * program could leave state for the next on its slot. Everything else is allowed; on a machine of
+ * another architecture the filter allows all (and the README says so).
  */
 
 const CLONE_NEWUSER = 0x10000000;
@@ -24,12 +26,15 @@ interface Arch {
   unshare: number;
   clone: number;
   clone3: number;
+  addKey: number;
+  requestKey: number;
+  keyctl: number;
   x32?: boolean;
 }
 
 const ARCHES: Readonly<Record<string, Arch>> = {
-  x64: { audit: 0xc000003e, unshare: 272, clone: 56, clone3: 435, x32: true },
-  arm64: { audit: 0xc00000b7, unshare: 97, clone: 220, clone3: 435 },
+  x64: { audit: 0xc000003e, unshare: 272, clone: 56, clone3: 435, addKey: 248, requestKey: 249, keyctl: 250, x32: true },
+  arm64: { audit: 0xc00000b7, unshare: 97, clone: 220, clone3: 435, addKey: 217, requestKey: 218, keyctl: 219 },
 };
 
 // BPF opcodes (linux/filter.h) and the seccomp_data offsets: nr at 0, arch at 4, args[0] at 16.
@@ -71,15 +76,18 @@ function filterFor(a: Arch): Insn[] {
     /* 1 */ [JEQ_K, 1, 0, a.audit], // → 3
     /* 2 */ [RET_K, 0, 0, RET_ERRNO | EPERM], // a compat ABI (int 0x80 on x86_64): nothing legitimate here
     /* 3 */ [LD_W_ABS, 0, 0, OFF_NR],
-    /* 4 */ a.x32 ? [JGE_K, 8, 0, X32_BIT] : [JEQ_K, 0, 0, 0], // x32 numbers → 13 (EPERM); else a no-op
-    /* 5 */ [JEQ_K, 3, 0, a.unshare], // → 9
-    /* 6 */ [JEQ_K, 2, 0, a.clone], // → 9
-    /* 7 */ [JEQ_K, 4, 0, a.clone3], // → 12
-    /* 8 */ [RET_K, 0, 0, RET_ALLOW],
-    /* 9 */ [LD_W_ABS, 0, 0, OFF_ARG0_LOW],
-    /* 10 */ [JSET_K, 2, 0, CLONE_NEWUSER], // → 13
+    /* 4 */ a.x32 ? [JGE_K, 11, 0, X32_BIT] : [JEQ_K, 0, 0, 0], // x32 numbers → 16 (EPERM); else a no-op
+    /* 5 */ [JEQ_K, 6, 0, a.unshare], // → 12
+    /* 6 */ [JEQ_K, 5, 0, a.clone], // → 12
+    /* 7 */ [JEQ_K, 7, 0, a.clone3], // → 15
+    /* 8 */ [JEQ_K, 7, 0, a.addKey], // → 16
+    /* 9 */ [JEQ_K, 6, 0, a.requestKey], // → 16
+    /* 10 */ [JEQ_K, 5, 0, a.keyctl], // → 16
     /* 11 */ [RET_K, 0, 0, RET_ALLOW],
-    /* 12 */ [RET_K, 0, 0, RET_ERRNO | ENOSYS],
-    /* 13 */ [RET_K, 0, 0, RET_ERRNO | EPERM],
+    /* 12 */ [LD_W_ABS, 0, 0, OFF_ARG0_LOW],
+    /* 13 */ [JSET_K, 2, 0, CLONE_NEWUSER], // → 16
+    /* 14 */ [RET_K, 0, 0, RET_ALLOW],
+    /* 15 */ [RET_K, 0, 0, RET_ERRNO | ENOSYS],
+    /* 16 */ [RET_K, 0, 0, RET_ERRNO | EPERM],
   ];
 }

@@ -164,7 +164,7 @@ describe('sandbox escape drills (bubblewrap)', () => {
     }
   });
 
-  it.skipIf(!isRoot)('as root, the program cannot create a user namespace (seccomp), yet forks, threads and subprocesses work', async () => {
+  it.skipIf(!isRoot || process.arch !== 'x64')('as root, the program cannot create a user namespace or touch the kernel keyring (seccomp), yet forks, threads and subprocesses work', async () => {
     // A user namespace would give it CAP_NET_RAW over a network namespace of its own, where AF_PACKET
     // rings take host memory no cgroup charges.
     const r = await ex.run(
@@ -172,6 +172,10 @@ describe('sandbox escape drills (bubblewrap)', () => {
         'libc = ctypes.CDLL(None, use_errno=True)\n' +
         'assert libc.unshare(0x10000000) == -1 and ctypes.get_errno() == 1, "unshare(CLONE_NEWUSER) allowed"\n' +
         'assert subprocess.run(["unshare", "-Urn", "true"], capture_output=True).returncode != 0\n' +
+        // The slot uid's kernel keyring would outlive the program: add_key and keyctl are refused too.
+        'libc.syscall.restype = ctypes.c_long\n' +
+        'assert libc.syscall(248, b"user", b"left-behind", b"x", 1, -2) == -1 and ctypes.get_errno() == 1, "add_key allowed"\n' +
+        'assert libc.syscall(250, 0, -2, 0) == -1 and ctypes.get_errno() == 1, "keyctl allowed"\n' +
         't = threading.Thread(target=print, args=("thread",)); t.start(); t.join()\n' +
         'pid = os.fork()\nif pid == 0: os._exit(0)\nos.waitpid(pid, 0)\n' +
         'assert subprocess.run(["true"]).returncode == 0\n',
