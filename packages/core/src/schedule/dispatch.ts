@@ -1,4 +1,4 @@
-import { arrivalTimesMs, type Arrival } from './arrivals.js';
+import { arrivalTimesMs, type Arrival, type ArrivalProfile } from './arrivals.js';
 
 export interface DispatchOptions {
   /** Max work items in flight. Closed loop when no rate is set (default 1). */
@@ -68,7 +68,7 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
  */
 export function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: Handler<T>, warmup?: DispatchWarmup<T>): Promise<number> {
   const dispatcher = new Dispatcher(items, options, handle, warmup);
-  return options.rate === undefined ? dispatcher.closedLoop() : dispatcher.openLoop(options.rate);
+  return options.rate === undefined ? dispatcher.closedLoop() : dispatcher.openLoop();
 }
 
 /**
@@ -78,7 +78,10 @@ export function dispatch<T>(items: Items<T>, options: DispatchOptions, handle: H
  * whole process.
  */
 class Dispatcher<T> {
-  private readonly start = now();
+  /** The open loop's measured schedule, made before `start` (scaling it draws every gap once: see arrivalTimesMs). */
+  private readonly measured: Generator<number> | undefined;
+  private readonly profile: ArrivalProfile | undefined;
+  private readonly start: number;
   private readonly warmupEnd: number;
   /** When dispatching stops; in open loop counted from the measured stretch's start (see openLoop). */
   private deadline: number;
@@ -144,6 +147,11 @@ class Dispatcher<T> {
     private readonly handle: Handler<T>,
     private readonly warmup: DispatchWarmup<T> | undefined,
   ) {
+    if (options.rate !== undefined) {
+      this.profile = { rate: options.rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 };
+      this.measured = arrivalTimesMs(this.profile, options.seed, options.durationMs === undefined ? options.count : undefined);
+    }
+    this.start = now();
     this.warmupEnd = this.start + Math.max(0, warmup?.ms ?? 0);
     this.deadline = options.durationMs === undefined ? Infinity : this.warmupEnd + options.durationMs;
     this.warming = warmup !== undefined && this.warmupEnd > this.start;
@@ -192,22 +200,23 @@ class Dispatcher<T> {
     }
   }
 
-  async openLoop(rate: number): Promise<number> {
+  async openLoop(): Promise<number> {
     const { options, start, warmupEnd, slotWaiters, handle, finished } = this;
     const cap = options.concurrency ?? Infinity;
     const capped = Number.isFinite(cap);
-    const profile = { rate, arrival: options.arrival ?? 'poisson', burstiness: options.burstiness ?? 1 };
+    const profile = this.profile!;
     // Two schedules: the warm-up's own (another seed) while it lasts, then the measured one, which
     // starts as the warm-up ends (or at once without one) and is the same whatever warm-up ran before
     // it. A fresh Poisson process from that moment is the same process continued (it has no memory).
     const warmSchedule = this.warming ? arrivalTimesMs(profile, options.seed ^ WARMUP_SEED) : undefined;
+    const measured = this.measured!;
     let schedule: Generator<number> | undefined;
     /** The measured schedule's start (performance.now() time); set with `schedule`. */
     let origin = start;
     const beginMeasuring = (at: number): void => {
       this.endWarmup();
       origin = at;
-      schedule = arrivalTimesMs(profile, options.seed, options.durationMs === undefined ? options.count : undefined);
+      schedule = measured;
       if (options.durationMs !== undefined) this.deadline = origin + options.durationMs;
       options.onMeasuring?.(performance.timeOrigin + origin);
     };
