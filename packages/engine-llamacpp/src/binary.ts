@@ -8,7 +8,8 @@ export interface ResolvedBinary {
 }
 
 /**
- * Finds llama-server: the `serverBinary` option (a path relative to the config folder, or a name on
+ * Finds llama-server (a `serverBinary` that is not there is a config error, exit 2: a --resume would
+ * replay it): the `serverBinary` option (a path relative to the config folder, or a name on
  * PATH), then $YARDSTICK_LLAMA_SERVER, then `llama-server` on PATH, then the cached build. Never
  * builds at run time: building takes minutes, so the error says how to do it once.
  */
@@ -17,14 +18,14 @@ export function resolveLlamaServer(option: string | undefined, baseDir: string):
     if (option.includes('/')) {
       const path = isAbsolute(option) ? option : resolve(baseDir, option);
       if (!isExecutableFile(path)) {
-        throw new YardstickError(ERROR_CODES.ENGINE_START_FAILED, `engine-llamacpp: serverBinary ${path} is not an executable file`, {
+        throw new YardstickError(ERROR_CODES.CONFIG_INVALID, `engine-llamacpp: serverBinary ${path} is not an executable file`, {
           hint: 'fix `serverBinary`, or remove it to use $YARDSTICK_LLAMA_SERVER / PATH / the cached build',
         });
       }
       return { path, source: 'option' };
     }
     const found = findExecutable(option);
-    if (!found) throw new YardstickError(ERROR_CODES.ENGINE_START_FAILED, `engine-llamacpp: serverBinary "${option}" is not on PATH`, { hint: 'give a path, or install it' });
+    if (!found) throw new YardstickError(ERROR_CODES.CONFIG_INVALID, `engine-llamacpp: serverBinary "${option}" is not on PATH`, { hint: 'give a path, or install it' });
     return { path: found, source: 'option' };
   }
   const env = process.env.YARDSTICK_LLAMA_SERVER;
