@@ -190,7 +190,8 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     try {
       scrapes.push(await engine.scrapeMetrics(run.signal));
     } catch (e) {
-      run.warn(`Could not scrape server metrics for ${name}: ${(e as Error).message}`);
+      // An interrupted run cancels its last scrape: that says nothing about the server.
+      if (!run.signal.aborted) run.warn(`Could not scrape server metrics for ${name}: ${(e as Error).message}`);
     }
   };
   await scrape();

@@ -6,7 +6,7 @@ import type { GenerateResult, TimingTrace } from '../types.js';
 import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, CHUNK_MALFORMED, CHUNK_NONE, plainContent, quietChunk, ReplyAccumulator, type Chunk } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
 import type { ReplyShape } from './reply-shape.js';
-import type { StreamController, StreamHandler } from './http1-pool.js';
+import { HTTP1_ERROR_CODES, type StreamController, type StreamHandler } from './http1-pool.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
 
 const DONE = '[DONE]';
@@ -386,7 +386,10 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       code === CODES.CONNECT_REFUSED
         ? `connection refused (${errorText(error)}): is the server running?`
         : code === CODES.STREAM_CLOSED
-          ? `the server closed the connection ${this.status !== 0 ? 'mid-stream' : 'before replying'} (${errorText(error)})`
+          ? // The pool's own error already says it in these words; another transport's gets them added.
+            (error as { code?: unknown }).code === HTTP1_ERROR_CODES.SOCKET_CLOSED
+            ? error.message
+            : `the server closed the connection ${this.status !== 0 ? 'mid-stream' : 'before replying'} (${errorText(error)})`
           : errorText(error);
     this.settleResult({ code, message: this.describe(why) });
   }
