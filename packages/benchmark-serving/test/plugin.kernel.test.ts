@@ -103,6 +103,15 @@ describe('benchmark-serving in the kernel', () => {
     expect(refused.summary.error?.message).toMatch(/burstiness 0\.5 applies to gamma arrivals, but arrival is 'poisson'/);
   });
 
+  it('says in summary.warnings when /metrics scrapes could not be read, not only in serverMetrics.errors', async () => {
+    const e = engine();
+    e.scrapeMetrics = async () => ({ takenAt: Date.now(), text: 'garbage {' });
+    e.summarizeMetrics = (_first, _last, all) => ({ errors: all.map(() => 'scrape at 2026-11-23T06:00:00.000Z: metrics line 1: unexpected "{"') });
+    const { run } = await createTestKernel({ engine: e, plugins: [[serving, { inputTokens: 8, outputTokens: 2, numPrompts: 3 }]] });
+    const { summary } = await run();
+    expect(summary.warnings.join('\n')).toMatch(/serving: 2 of 2 \/metrics scrapes could not be read \(first: scrape at .*metrics line 1/);
+  });
+
   it('load.warmupSeconds: each step first runs at its own rate with requests kept out of records and metrics', async () => {
     const e = engine();
     // Server metrics as a request counter: the diff must cover the measured requests only.

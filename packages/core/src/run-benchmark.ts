@@ -285,7 +285,11 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
   const measured = scrapes.slice(measuredFrom);
   if (engine?.summarizeMetrics && measured.length >= 2) {
     try {
-      return engine.summarizeMetrics(measured[0]!, measured[measured.length - 1]!, measured);
+      const summary = engine.summarizeMetrics(measured[0]!, measured[measured.length - 1]!, measured);
+      // Unparsable scrapes are skipped and listed in the summary; say so where people look too.
+      const errors = summary.errors;
+      if (Array.isArray(errors) && errors.length > 0) run.warn(`${name}: ${errors.length} of ${measured.length} /metrics scrapes could not be read (first: ${String(errors[0])}); see serverMetrics.errors`);
+      return summary;
     } catch (e) {
       run.warn(`Could not summarize server metrics for ${name}: ${(e as Error).message}`);
     }
