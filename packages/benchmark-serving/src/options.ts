@@ -6,7 +6,7 @@ export const outputLengthSchema = z.union([
   z.number().int().positive(),
   z.strictObject({ min: z.number().int().positive(), max: z.number().int().positive() }).refine((r) => r.max >= r.min, { message: 'max must be >= min' }),
   z.strictObject({ mean: z.number().positive(), std: z.number().nonnegative() }),
-]);
+], { error: 'expected a positive integer N, {min, max} (uniform, integers, max ≥ min) or {mean, std} (normal)' });
 export type OutputLength = z.output<typeof outputLengthSchema>;
 
 export const PRESETS = ['seeds-default', 'batch-sweep', 'context-sweep'] as const;

@@ -68,3 +68,12 @@ describe('output lengths', () => {
     expect(std).toBeLessThan(10.7);
   });
 });
+
+describe('benchmark-serving options', () => {
+  it('an outputTokens that fits none of its forms says which forms there are, not just "Invalid input"', async () => {
+    const { outputLengthSchema } = await import('../src/options.js');
+    const r = outputLengthSchema.safeParse({ min: 5 });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toBe('expected a positive integer N, {min, max} (uniform, integers, max ≥ min) or {mean, std} (normal)');
+  });
+});
