@@ -7,6 +7,8 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { findExecutable, YardstickError, type Logger } from '@yardstick/core';
 import { bwrapArgs } from './bwrapArgs.js';
 import { launcherArgs, LAUNCHER_ERROR_PREFIX } from './launcher.js';
+import { JUDGE_BOOTSTRAP } from './judge.js';
+import type { JudgedProgram } from './judgedProgram.js';
 import { bootstrapArgs, type ExecLimits } from './limits.js';
 import { MemoryCgroups } from './memoryCgroups.js';
 import { noUsernsFilter, SECCOMP_SUPPORTED } from './seccompNoUserns.js';
@@ -69,9 +71,10 @@ export class CodeExecutor {
   }
 
   /**
-   * Resolves the interpreter and proves the sandbox works by running `print(6*7)` in it. Without a
-   * working sandbox this throws YS_SANDBOX_UNAVAILABLE, unless `unsafe` is set: then programs run
-   * with rlimits only and a loud warning is logged.
+   * Resolves the interpreter and proves the sandbox works by running `print(6*7)` in it, then a judged
+   * program (judge.ts: the path every scored task takes). Without a working sandbox this throws
+   * YS_SANDBOX_UNAVAILABLE, unless `unsafe` is set: then programs run with rlimits only and a loud
+   * warning is logged.
    */
   static async create(settings: ExecutorSettings, logger: Logger): Promise<CodeExecutor> {
     const python = await resolvePython(settings.python);
@@ -132,12 +135,21 @@ export class CodeExecutor {
       }
     }
     const result = await this.run('print(6*7)\n');
-    if (result.status === 'passed' && result.stdout.trim() === '42') return undefined;
-    return `self-check program did not run (status ${result.status}, exit ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(0, 300)}`;
+    if (result.status !== 'passed' || result.stdout.trim() !== '42') {
+      return `self-check program did not run (status ${result.status}, exit ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(0, 300)}`;
+    }
+    // Scoring runs every task through the judge (ctypes for prctl, fork, pipes): prove that works too.
+    const judged = await this.run({ kind: 'mbpp', candidate: 'def f():\n    return 42\n', imports: '', tests: 'assert f() == 42\n', first: 'assert f() == 42' });
+    if (judged.status === 'passed') return undefined;
+    return `self-check of the test judge failed (status ${judged.status}, exit ${judged.exitCode ?? judged.signal}): ${judged.stderr.trim().slice(0, 300)}`;
   }
 
-  /** Runs one program; queued behind the worker limit. Never rejects. */
-  run(source: string, signal?: AbortSignal): Promise<ExecResult> {
+  /**
+   * Runs one program; queued behind the worker limit. Never rejects. A string is a whole program that
+   * passes when it reaches its end (self-check, drills); a JudgedProgram keeps the tests in a judge
+   * process of their own (judge.ts), which the program cannot talk into a pass.
+   */
+  run(source: string | JudgedProgram, signal?: AbortSignal): Promise<ExecResult> {
     return this.limit(async () => {
       const slot = this.freeSlots.pop() ?? 0;
       try {
@@ -152,9 +164,11 @@ export class CodeExecutor {
     });
   }
 
-  private async runInSlot(source: string, slot: number, signal?: AbortSignal): Promise<ExecResult> {
+  private async runInSlot(source: string | JudgedProgram, slot: number, signal?: AbortSignal): Promise<ExecResult> {
     const nonce = `__yardstick_done_${randomBytes(12).toString('hex')}__`;
-    const interpreter = bootstrapArgs(this.settings);
+    const judged = typeof source !== 'string';
+    const interpreter = bootstrapArgs(this.settings, judged ? JUDGE_BOOTSTRAP : undefined);
+    const input = `${nonce}\n${judged ? JSON.stringify(source) : source}`;
     const file = this.python.executable;
     let args: string[];
     let cwd: string | undefined;
@@ -174,7 +188,7 @@ export class CodeExecutor {
       args = interpreter;
     }
     try {
-      return await this.spawn(file, args, `${nonce}\n${source}`, nonce, cwd, slot, signal);
+      return await this.spawn(file, args, input, nonce, cwd, slot, signal);
     } finally {
       // Nothing of this program may outlive it on the slot (a timed-out sandbox dies asynchronously).
       await this.cgroups?.drain(slot);

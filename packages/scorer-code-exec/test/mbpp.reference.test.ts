@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeExecutor } from '../src/executor.js';
-import { mbppProgram } from '../src/program.js';
+import { buildJudgedProgram, type JudgedProgram } from '../src/judgedProgram.js';
 import { executor, mbppRows, type MbppRow } from './helpers.js';
 
-/** MBPP's standard test split (task_ids 11–510, the MBPP paper / lm-eval `test`) through the real sandbox. */
+/** MBPP's standard test split (task_ids 11–510, the MBPP paper / lm-eval `test`) through the real sandbox, as the scorer runs it (judge.ts). */
 describe('MBPP test split (500 problems) in the sandbox, workers = 2', () => {
   let ex: CodeExecutor;
   let rows: MbppRow[];
@@ -20,12 +20,16 @@ describe('MBPP test split (500 problems) in the sandbox, workers = 2', () => {
     console.log(`[scorer-code-exec] ${timings.join('; ')}`);
   });
 
-  const target = (row: MbppRow) => ({ test_list: row.test_list, test_setup_code: row.test_setup_code });
+  const judged = (code: string, row: MbppRow): JudgedProgram => {
+    const built = buildJudgedProgram('mbpp', code, { test_list: row.test_list, test_setup_code: row.test_setup_code });
+    if ('error' in built) throw new Error(built.error);
+    return built.job;
+  };
 
   it('reference code: pass@1 = 1.0', async () => {
     expect(rows).toHaveLength(500);
     const t0 = performance.now();
-    const results = await Promise.all(rows.map((row) => ex.run(mbppProgram(row.code, target(row)))));
+    const results = await Promise.all(rows.map((row) => ex.run(judged(row.code, row))));
     const slowest = results
       .map((r, i) => ({ id: rows[i]!.task_id, ms: Math.round(r.durationMs) }))
       .sort((a, b) => b.ms - a.ms)
@@ -42,7 +46,7 @@ describe('MBPP test split (500 problems) in the sandbox, workers = 2', () => {
     const t0 = performance.now();
     const subset = process.env.YARDSTICK_FULL_CODE_TESTS === '1' ? rows : rows.filter((_, i) => i % 5 === 0);
     expect(subset.length).toBeGreaterThanOrEqual(100);
-    const results = await Promise.all(subset.map((row) => ex.run(mbppProgram('', target(row)))));
+    const results = await Promise.all(subset.map((row) => ex.run(judged('', row))));
     timings.push(`empty: ${Math.round(performance.now() - t0)} ms for ${subset.length} programs`);
     expect(results.flatMap((r, i) => (r.passed ? [subset[i]!.task_id] : []))).toEqual([]);
     expect(results.filter((r) => r.status === 'sandbox_error')).toEqual([]);

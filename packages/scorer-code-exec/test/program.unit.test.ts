@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildJudgedProgram } from '../src/judgedProgram.js';
 import { buildProgram, humanEvalProgram, mbppProgram, stripMarkdownFences, truncateAtStops } from '../src/program.js';
 
 const target = { prompt: 'def add(a, b):\n    """Add."""\n', test: 'def check(candidate):\n    assert candidate(1, 2) == 3\n', entry_point: 'add' };
@@ -47,5 +48,33 @@ describe('program assembly', () => {
     expect(buildProgram('humaneval', 'x', { prompt: 'p' })).toEqual({ error: 'target.test must be a string' });
     expect(buildProgram('mbpp', 'x', { test_list: [] })).toEqual({ error: 'target.test_list must be a non-empty array of strings' });
     expect(buildProgram('other', 'x', {})).toMatchObject({ error: expect.stringContaining("no program assembler for task 'other'") });
+  });
+});
+
+describe('judged program assembly (tests apart from the code, for the judge process)', () => {
+  it('HumanEval: the candidate is prompt + completion as humanEvalProgram builds it; the judge gets the prompt, test and entry point', () => {
+    expect(buildJudgedProgram('humaneval', '    return a + b\n', target)).toEqual({
+      job: { kind: 'humaneval', candidate: `${target.prompt}    return a + b\n`, prelude: target.prompt, tests: target.test, entry: 'add' },
+    });
+    const chat = buildJudgedProgram('humaneval', 'Here:\n```python\ndef add(a, b):\n    return a + b\n```', target, true);
+    expect(chat).toMatchObject({ job: { candidate: `${target.prompt}\ndef add(a, b):\n    return a + b\n` } });
+  });
+
+  it('MBPP: the candidate keeps the test imports and setup code (objects the asserts pass in); the judge gets imports and asserts', () => {
+    const t = { test_list: ['assert f(1) == 2', 'assert f(2) == 3'], test_setup_code: 'X = 1', test_imports: ['import math'] };
+    expect(buildJudgedProgram('mbpp', 'def f(x):\n    return x + 1\n[DONE]\nmore', t)).toEqual({
+      job: {
+        kind: 'mbpp',
+        candidate: 'def f(x):\n    return x + 1\n\nimport math\nX = 1',
+        imports: 'import math',
+        tests: 'assert f(1) == 2\nassert f(2) == 3\n',
+        first: 'assert f(1) == 2',
+      },
+    });
+  });
+
+  it('names what is wrong with a bad target, as buildProgram', () => {
+    expect(buildJudgedProgram('humaneval', 'x', { prompt: 'p' })).toEqual({ error: 'target.test must be a string' });
+    expect(buildJudgedProgram('other', 'x', {})).toMatchObject({ error: expect.stringContaining("no program assembler for task 'other'") });
   });
 });

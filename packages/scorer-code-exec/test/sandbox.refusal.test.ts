@@ -24,6 +24,9 @@ describe('when bubblewrap is unavailable', () => {
     expect(lines.join('')).toMatch(/UNSAFE.*WITHOUT a sandbox/);
     expect((await ex.run('assert 1 + 1 == 2\n')).status).toBe('passed');
     expect((await ex.run('assert 1 + 1 == 3\n')).status).toBe('failed');
+    // The judge (tests apart from the code) works without the sandbox too.
+    expect((await ex.run({ kind: 'mbpp', candidate: 'def f(x):\n    return x + 1\n', imports: '', tests: 'assert f(1) == 2\n', first: 'assert f(1) == 2' })).status).toBe('passed');
+    expect((await ex.run({ kind: 'mbpp', candidate: 'def f(x):\n    return x\n', imports: '', tests: 'assert f(1) == 2\n', first: 'assert f(1) == 2' })).status).toBe('failed');
     expect((await ex.run('x = bytearray(10 * 1024 ** 3)\n')).status).toBe('oom');
     expect((await ex.run('while True:\n    pass\n')).status).toBe('timeout');
   });
