@@ -94,6 +94,11 @@ const routes: Record<string, Route> = {
     const t = setTimeout(() => res.end(), 5_000);
     res.on('close', () => clearTimeout(t));
   },
+  // One event that never ends (no blank line): 17 MiB, then the connection stays open.
+  hugeEvent: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(`data: {"choices":[{"text":"${'x'.repeat(17 << 20)}`);
+  },
   // Valid JSON of the wrong shape: must fail the request, not read as an empty reply.
   choicesString: (_req, res) => sse(res, [{ choices: 'oops' }, '[DONE]']),
   textNumber: (_req, res) => sse(res, [{ choices: [{ index: 0, text: 'a', finish_reason: null }] }, { choices: [{ index: 0, text: 42 }] }, '[DONE]']),
@@ -315,6 +320,16 @@ describe('OpenAICompatibleClient', () => {
     expect(r.error!.message).toContain('HTTP 500');
     expect(r.error!.message).toContain('boom');
     expect(r.error!.message.length).toBeLessThan(700);
+  });
+
+  it('fails an event that grows past 16 MiB without an end, instead of buffering it until the idle timeout', async () => {
+    const c = client('hugeEvent');
+    const started = performance.now();
+    const r = await c.generate(req());
+    await c.close();
+    expect(r.error?.code).toBe('YS_ENGINE_STREAM_MALFORMED');
+    expect(r.error!.message).toMatch(/bench:1 .*event longer than 16 MiB without an end/);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('fails a reply that is valid JSON of the wrong shape, naming the request and what was wrong, streamed or not', async () => {

@@ -10,6 +10,8 @@ import { HTTP1_ERROR_CODES, type StreamController, type StreamHandler } from './
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
 
 const DONE = '[DONE]';
+/** The longest one SSE event may grow before the reply fails: no engine sends a chunk near it. */
+const MAX_EVENT_CHARS = 16 << 20;
 /**
  * Requests in flight per signal, behind ONE abort listener per signal. Load-test requests all share
  * the run's signal: an EventTarget listener added and removed per request costs more than parsing
@@ -86,6 +88,8 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
   private status = 0;
   private raw = '';
   private sawDone = false;
+  /** Characters fed to the SSE parser since its last event (see MAX_EVENT_CHARS). */
+  private unparsed = 0;
   private settled = false;
   private failure: EngineRequestError | undefined;
   /** `performance.now() - t0` of the network chunk being parsed (one clock read per chunk). */
@@ -184,8 +188,14 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       return;
     }
     this.chunkAt = -1;
+    this.unparsed += text.length;
     try {
       parser.feed(text);
+      // A server that never ends its event (no blank line) would otherwise be buffered until the
+      // idle timeout, however large: one event is capped.
+      if (this.unparsed > MAX_EVENT_CHARS) {
+        throw new ReplyFailure({ code: CODES.STREAM_MALFORMED, message: this.describe(`an event stream event longer than ${MAX_EVENT_CHARS / (1 << 20)} MiB without an end`) });
+      }
     } catch (error) {
       const failure = error instanceof ReplyFailure ? error.failure : { code: CODES.STREAM_MALFORMED, message: this.describe(`unreadable event stream: ${errorText(error)}`) };
       this.failure = failure;
@@ -212,6 +222,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
   }
 
   private onEvent(event: EventSourceMessage): void {
+    this.unparsed = 0;
     const data = event.data;
     if (data === DONE) {
       this.sawDone = true;
