@@ -12,9 +12,10 @@ import type { JudgedProgram } from './judgedProgram.js';
 import { bootstrapArgs, type ExecLimits } from './limits.js';
 import { MemoryCgroups } from './memoryCgroups.js';
 import { noUsernsFilter, SECCOMP_SUPPORTED } from './seccompNoUserns.js';
+import { resolvePython, type PythonInstall } from './python.js';
+import { UidLease } from './uidLease.js';
 
 const NO_USERNS_FILTER = noUsernsFilter();
-import { resolvePython, type PythonInstall } from './python.js';
 
 export type ExecStatus = 'passed' | 'failed' | 'timeout' | 'oom' | 'sandbox_error';
 
@@ -60,6 +61,8 @@ export class CodeExecutor {
   private bwrapPath = '';
   /** Per-slot memory cgroups of a sandbox executor, when this host lets us create them (see MemoryCgroups); never set in unsafe mode. */
   private cgroups: MemoryCgroups | undefined;
+  /** As root: the uids this process alone drops programs to, one per slot (see UidLease). */
+  private uids: UidLease | undefined;
 
   private constructor(
     readonly settings: ExecutorSettings,
@@ -79,6 +82,7 @@ export class CodeExecutor {
   static async create(settings: ExecutorSettings, logger: Logger): Promise<CodeExecutor> {
     const python = await resolvePython(settings.python);
     const sandboxed = new CodeExecutor(settings, python, 'sandbox');
+    if (isRoot()) sandboxed.uids = UidLease.take(settings.uidBase, settings.workers);
     const cgroups = MemoryCgroups.create(settings.workers, (settings.memoryMb + settings.tmpfsMb + CGROUP_HEADROOM_MB) * 1024 * 1024);
     if (typeof cgroups !== 'string') sandboxed.cgroups = cgroups;
     const problem = await sandboxed.selfCheck();
@@ -119,6 +123,8 @@ export class CodeExecutor {
   close(): void {
     this.cgroups?.close();
     this.cgroups = undefined;
+    this.uids?.release();
+    this.uids = undefined;
   }
 
   /** undefined when the sandbox runs a trivial program correctly, else what went wrong. */
@@ -178,7 +184,7 @@ export class CodeExecutor {
       const sandbox = bwrapArgs(this.python, {
         privileged,
         seccomp: seccomp !== undefined,
-        uid: this.settings.uidBase + slot,
+        uid: (this.uids?.first ?? this.settings.uidBase) + slot,
         setprivPath: this.settings.setprivPath,
         tmpfsBytes: this.settings.tmpfsMb * 1024 * 1024,
       }, interpreter);
