@@ -83,7 +83,24 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
     }
   }
   if (problems.length || !config) {
+    for (const problem of problems) {
+      const set = setBehind(problem, options.sets ?? []);
+      if (set) problem.message += ` (from --set ${set})`;
+    }
     throw new YardstickError(ERROR_CODES.CONFIG_INVALID, `Invalid configuration${loaded.filepath ? ` in ${loaded.filepath}` : ''}`, { details: { problems } });
   }
   return { config, raw, plugins };
+}
+
+/**
+ * The `--set` that wrote the key a problem is about (or a key inside it, or the object around it),
+ * so the message does not send the user to a config file that never had the bad value.
+ */
+function setBehind(problem: ConfigProblem, sets: readonly string[]): string | undefined {
+  const plain = (key: string) => key.replace(/^plugins\./, '').replace(/^@yardstick\//, '');
+  const key = plain([...(problem.plugin ? [problem.plugin] : []), ...problem.path.map(String)].join('.'));
+  return sets.find((set) => {
+    const target = plain(set.slice(0, Math.max(0, set.indexOf('='))));
+    return target !== '' && (target === key || key.startsWith(`${target}.`) || target.startsWith(`${key}.`));
+  });
 }

@@ -64,6 +64,11 @@ describe('user errors show their stable code', () => {
     await writeFile(join(dir, 'ok.json'), '{"limit": 1}');
     const set = await yardstick(['validate', '--config', join(dir, 'ok.json'), '--set', 'noequals']);
     expect(set.stderr).toContain('✖ YS_CLI_USAGE  --set "noequals" is not of the form key.path=value');
+    // A bad value that came from --set says so: the config file never had it.
+    const badSet = await yardstick(['validate', '--config', join(dir, 'ok.json'), '--set', 'concurrency=-2', '--set', 'benchmark-gsm8k.numFewshot="x"']);
+    expect(badSet.exitCode).toBe(2);
+    expect(badSet.stderr).toMatch(/concurrency: .* \(from --set concurrency=-2\)/);
+    expect(badSet.stderr).toMatch(/plugins › benchmark-gsm8k › numFewshot: .* \(from --set benchmark-gsm8k\.numFewshot="x"\)/);
     const both = await yardstick(['run', '--resume', dir, '--config', 'x.json']);
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toContain('✖ YS_CLI_USAGE  --config cannot be combined with --resume');
