@@ -123,6 +123,11 @@ export interface TimingTrace {
    * with a cap only; vLLM's client queue time). The server's doing: it held the slots.
    */
   queueMs?: number;
+  /**
+   * Set when the reply came as one JSON document, not a stream: its only "chunk" is its end, so its
+   * TTFT is its E2EL and it has no ITL. The summary warns when a benchmark has such replies.
+   */
+  unstreamed?: true;
 }
 
 export interface Usage {

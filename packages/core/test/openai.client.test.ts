@@ -431,6 +431,7 @@ describe('OpenAICompatibleClient', () => {
     expect(r.text).toBe('whole reply');
     expect(r.usage).toEqual({ promptTokens: 4, completionTokens: 2, source: 'server' });
     expect(r.timing.firstTokenMs).toBe(r.timing.doneMs);
+    expect(r.timing.unstreamed).toBe(true);
     expect(seen.at(-1)!.body.stream).toBe(false);
     expect(seen.at(-1)!.body.stream_options).toBeUndefined();
   });

@@ -257,3 +257,15 @@ describe('toVllmBenchJson', () => {
     expect(json.std_client_queue_time_ms).toBeCloseTo(Math.sqrt(125), 12);
   });
 });
+
+describe('replies that were not streamed', () => {
+  it('are named in a warning: their TTFT is their whole latency and they add no ITL', () => {
+    const agg = new PerformanceAggregator();
+    agg.add({ text: 'a', usage: { completionTokens: 3, source: 'server' }, timing: { sentAt: 1000, firstTokenMs: 40, chunksMs: [40], doneMs: 40, unstreamed: true } });
+    agg.add({ text: 'b', usage: { completionTokens: 3, source: 'server' }, timing: { sentAt: 1000, firstTokenMs: 10, chunksMs: [10, 20, 30], doneMs: 30 } });
+    expect(agg.summarize().warning).toMatch(/1 of 2 replies were not streamed/);
+    const streamed = new PerformanceAggregator();
+    streamed.add({ text: 'b', usage: { completionTokens: 3, source: 'server' }, timing: { sentAt: 1000, firstTokenMs: 10, chunksMs: [10, 20, 30], doneMs: 30 } });
+    expect(streamed.summarize().warning).toBeUndefined();
+  });
+});

@@ -377,6 +377,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     if (kind === CHUNK_NONE) return this.settleResult({ code: CODES.NO_CHOICES, message: this.describe(`the reply has no choices: ${bodyExcerpt(raw)}`) });
     this.timing.firstTokenMs = this.timing.doneMs;
     this.timing.chunksMs.push(this.timing.doneMs);
+    this.timing.unstreamed = true;
     this.settleResult(undefined);
   }
 

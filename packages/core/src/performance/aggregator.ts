@@ -94,6 +94,8 @@ export class PerformanceAggregator {
   private firstSent = Infinity;
   private lastSent = -Infinity;
   private lastDone = -Infinity;
+  /** Successful replies that came as one JSON document (no token timings). */
+  private unstreamed = 0;
   /**
    * Each run attempt's [first send, last byte] (a resumed run's records carry their attempt): the
    * duration adds them up, so the time between an interruption and its resume is not benchmark time.
@@ -149,6 +151,7 @@ export class PerformanceAggregator {
       return;
     }
     this.completed++;
+    if (t.unstreamed) this.unstreamed++;
     // vLLM keeps client queue times of successful requests only.
     if (t.queueMs !== undefined) this.queue.add(t.queueMs);
     const chunks = t.chunksMs;
@@ -242,6 +245,11 @@ export class PerformanceAggregator {
         .map(([code, n]) => `${code} ×${n}`)
         .join(', ');
       warnings.push(`all ${this.failed} requests failed (${codes}): nothing was measured; see error_examples`);
+    }
+    if (this.unstreamed > 0) {
+      warnings.push(
+        `${this.unstreamed} of ${this.completed} replies were not streamed (one JSON document each): their TTFT is their whole latency and they add no ITL; stream them for token timings`,
+      );
     }
     if (this.lag.count > 0) {
       summary.client_lag_ms = this.lag.summarize(ps);
