@@ -18,13 +18,20 @@ export const MAX_PARSE_CHARS = 100_000;
 export class ParseError extends Error {}
 
 /**
- * A small recursive-descent reader for Python literals and keyword calls — never eval. It accepts
- * JSON too (true/false/null), and keeps int vs float as Python's ast / json.loads do.
+ * A small recursive-descent reader for Python literals and keyword calls — never eval. It keeps int
+ * vs float as Python's ast / json.loads do. With `json`, it also reads JSON's true/false/null (tool-call
+ * `arguments`, JSON-shaped output); without it, as BFCL's `ast.parse` of Python call syntax, those
+ * lowercase words are bare names, kept as their text (`formatted=true` is the string "true").
  */
 class Reader {
   pos = 0;
   depth = 0;
-  constructor(readonly text: string) {}
+  /** Whether a call (`name(`) was read: JSON holds none, so such text is Python call syntax. */
+  sawCall = false;
+  constructor(
+    readonly text: string,
+    readonly json: boolean,
+  ) {}
 
   fail(message: string): never {
     throw new ParseError(`${message} at offset ${this.pos}: ${JSON.stringify(this.text.slice(this.pos, this.pos + 30))}`);
@@ -184,23 +191,15 @@ class Reader {
     const start = this.pos;
     const name = this.dottedName();
     if (this.peek() === '(') return this.call(name, start);
-    switch (name) {
-      case 'True':
-      case 'true':
-        return true;
-      case 'False':
-      case 'false':
-        return false;
-      case 'None':
-      case 'null':
-        return null;
-      default:
-        // A bare variable name: BFCL's resolve_ast_by_type returns its identifier as a string.
-        return name;
-    }
+    if (name === 'True' || (this.json && name === 'true')) return true;
+    if (name === 'False' || (this.json && name === 'false')) return false;
+    if (name === 'None' || (this.json && name === 'null')) return null;
+    // A bare variable name: BFCL's resolve_ast_by_type returns its identifier as a string.
+    return name;
   }
 
   call(name: string, start: number): CallValue {
+    this.sawCall = true;
     this.expect('(');
     const args: Record<string, PyValue> = {};
     const positional: PyValue[] = [];
@@ -235,10 +234,14 @@ class Reader {
 
 /** Parses one Python/JSON literal (e.g. tool-call `arguments`), keeping int vs float. */
 export function parseLiteral(text: string): PyValue {
-  const r = new Reader(text.slice(0, MAX_PARSE_CHARS));
-  const v = r.asValue(r.value());
+  return readJson(text).value;
+}
+
+function readJson(text: string): { value: PyValue; sawCall: boolean } {
+  const r = new Reader(text.slice(0, MAX_PARSE_CHARS), true);
+  const value = r.asValue(r.value());
   r.end();
-  return v;
+  return { value, sawCall: r.sawCall };
 }
 
 function isRecord(v: unknown): v is Record<string, PyValue> {
@@ -257,7 +260,7 @@ function callFromObject(o: Record<string, PyValue>): ParsedCall | undefined {
 
 /** `[f(a=1), g(b=2)]`, `f(a=1)`, or comma-separated calls. */
 function parseCalls(text: string): ParsedCall[] {
-  const r = new Reader(text);
+  const r = new Reader(text, false);
   const bracketed = r.peek() === '[';
   if (bracketed) r.pos++;
   const calls: ParsedCall[] = [];
@@ -294,8 +297,9 @@ export function parseTextCalls(text: string): ParsedCall[] {
   let firstError: unknown;
   if (t.startsWith('{') || t.startsWith('[')) {
     try {
-      const v = parseLiteral(t);
-      const list = Array.isArray(v) ? v : [v];
+      const { value: v, sawCall } = readJson(t);
+      // `[f(a=true)]` is Python call syntax, not JSON: read below, where `true` is a name.
+      const list = sawCall ? [] : Array.isArray(v) ? v : [v];
       const calls = list.map((item) => {
         if (!isRecord(item)) return undefined;
         const direct = callFromObject(item);

@@ -22,6 +22,13 @@ describe('safe literal parser (no eval)', () => {
     expect(parseTextCalls('f(a=g(), b=h(k=1), c=some_var)')).toEqual([{ name: 'f', args: { a: 'g()', b: { h: { k: 1 } }, c: 'some_var' } }]);
   });
 
+  it("reads Python call syntax as BFCL's ast.parse does: lowercase true/false/null there are bare names (strings); JSON keeps them", () => {
+    expect(parseTextCalls('[get_prime_factors(number=450, formatted=true)]')).toEqual([{ name: 'get_prime_factors', args: { number: 450, formatted: 'true' } }]);
+    expect(parseTextCalls('f(a=null, b=[false], c=True, d=None)')).toEqual([{ name: 'f', args: { a: 'null', b: ['false'], c: true, d: null } }]);
+    expect(parseTextCalls('[{"name": "f", "arguments": {"a": true, "b": null}}]')).toEqual([{ name: 'f', args: { a: true, b: null } }]);
+    expect(parseLiteral('{"a": true}')).toEqual({ a: true });
+  });
+
   it('rejects what it cannot read safely', () => {
     expect(() => parseTextCalls('f(a=__import__("os").system("rm -rf /"))')).toThrow();
     expect(() => parseLiteral('1 + 2')).toThrow(/trailing/);
