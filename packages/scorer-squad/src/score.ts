@@ -29,10 +29,15 @@ export function scoreSquad(card: ScoreCard, scored: ScoredSample, options: Squad
     return { ...card, reasons: { ...card.reasons, [SCORER]: `sample ${scored.sample.id}: target must be a list of gold answer strings` } };
   }
   const { result } = scored;
+  // The official script's split: a question "has an answer" when its raw answer list is non-empty
+  // (`bool(qa['answers'])`), before normalization. Each sample carries only its side's metrics, and
+  // the summary averages a metric over the samples that have it: HasAns_* and NoAns_* come out as
+  // evaluate-v2.0.py's (and lm-eval's squadv2) split means.
+  const split = golds.length > 0 ? 'HasAns' : 'NoAns';
   if (result.error) {
     return {
       ...card,
-      metrics: { ...card.metrics, exact: 0, f1: 0, em_f1_mean: 0 },
+      metrics: { ...card.metrics, exact: 0, f1: 0, em_f1_mean: 0, [`${split}_exact`]: 0, [`${split}_f1`]: 0 },
       reasons: { ...card.reasons, [SCORER]: `request failed (${result.error.code}): scored 0` },
     };
   }
@@ -50,7 +55,7 @@ export function scoreSquad(card: ScoreCard, scored: ScoredSample, options: Squad
       : `${JSON.stringify(prediction)} vs ${unanswerable ? 'no answer' : JSON.stringify(s.golds)} (F1 ${s.f1.toFixed(3)})`;
   return {
     ...card,
-    metrics: { ...card.metrics, exact: s.exact, f1: s.f1, em_f1_mean: (s.exact + s.f1) / 2 },
+    metrics: { ...card.metrics, exact: s.exact, f1: s.f1, em_f1_mean: (s.exact + s.f1) / 2, [`${split}_exact`]: s.exact, [`${split}_f1`]: s.f1 },
     reasons: { ...card.reasons, [SCORER]: reason },
     details: { ...card.details, [SCORER]: { prediction, golds: s.golds, unanswerable } satisfies SquadDetail },
   };

@@ -45,5 +45,8 @@ describe('scorer-squad through the real kernel lifecycle', () => {
     const share = qas.filter((q) => q.answers.length === 0).length / qas.length;
     expect(summary.benchmarks.squad!.metrics.exact).toBeCloseTo(share, 12);
     expect(summary.benchmarks.squad!.metrics.f1).toBeCloseTo(share, 12);
+    // The official script's HasAns / NoAns split: each the mean over its own questions only.
+    expect(summary.benchmarks.squad!.metrics).toMatchObject({ HasAns_exact: 0, HasAns_f1: 0, NoAns_exact: 1, NoAns_f1: 1 });
+    expect(summary.benchmarks.squad!.aggregates.NoAns_exact!.n).toBe(qas.filter((q) => q.answers.length === 0).length);
   });
 });

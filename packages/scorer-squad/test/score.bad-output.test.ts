@@ -20,9 +20,9 @@ describe('scorer-squad on hostile outputs', () => {
   });
 
   it('binary garbage and an empty reply', () => {
-    expect(scoreSquad(card(), scored('\u0000\u0001\ud800\uffff', ['Rollo']), options).metrics).toEqual({ exact: 0, f1: 0, em_f1_mean: 0 });
-    expect(scoreSquad(card(), scored('', ['Rollo']), options).metrics).toEqual({ exact: 0, f1: 0, em_f1_mean: 0 });
-    expect(scoreSquad(card(), scored('', []), options).metrics).toEqual({ exact: 1, f1: 1, em_f1_mean: 1 });
+    expect(scoreSquad(card(), scored('\u0000\u0001\ud800\uffff', ['Rollo']), options).metrics).toEqual({ exact: 0, f1: 0, em_f1_mean: 0, HasAns_exact: 0, HasAns_f1: 0 });
+    expect(scoreSquad(card(), scored('', ['Rollo']), options).metrics).toEqual({ exact: 0, f1: 0, em_f1_mean: 0, HasAns_exact: 0, HasAns_f1: 0 });
+    expect(scoreSquad(card(), scored('', []), options).metrics).toEqual({ exact: 1, f1: 1, em_f1_mean: 1, NoAns_exact: 1, NoAns_f1: 1 });
   });
 
   it('a sample without a usable target gets a reason and no metrics', () => {

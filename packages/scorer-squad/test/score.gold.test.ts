@@ -50,8 +50,8 @@ describe('SQuAD v2 gold answers as predictions', () => {
   it('"unanswerable" scores 1 on unanswerable and 0 on answerable questions', () => {
     const impossible = qas.find((q) => q.answers.length === 0)!;
     const possible = qas.find((q) => q.answers.length > 0)!;
-    expect(scoreSquad(card(), scored(impossible, 'unanswerable'), options).metrics).toEqual({ exact: 1, f1: 1, em_f1_mean: 1 });
-    expect(scoreSquad(card(), scored(possible, 'unanswerable'), options).metrics).toEqual({ exact: 0, f1: 0, em_f1_mean: 0 });
+    expect(scoreSquad(card(), scored(impossible, 'unanswerable'), options).metrics).toEqual({ exact: 1, f1: 1, em_f1_mean: 1, NoAns_exact: 1, NoAns_f1: 1 });
+    expect(scoreSquad(card(), scored(possible, 'unanswerable'), options).metrics).toEqual({ exact: 0, f1: 0, em_f1_mean: 0, HasAns_exact: 0, HasAns_f1: 0 });
   });
 
   it('reports (EM+F1)/2 and the extracted span', () => {
