@@ -118,6 +118,18 @@ class Reader {
   }
 
   number(): number | PyFloat {
+    // Python's other integer literals (0x1C2, 0o17, 0b101), which BFCL's ast reads as ints.
+    const radix = /^([-+]?)0([xXoObB])([\da-fA-F_]+)/.exec(this.text.slice(this.pos));
+    if (radix) {
+      const digits = radix[3]!.replace(/_/g, '');
+      const kind = radix[2]!.toLowerCase();
+      const base = kind === 'x' ? 16 : kind === 'o' ? 8 : 2;
+      const valid = kind === 'x' ? /^[\da-fA-F]+$/ : kind === 'o' ? /^[0-7]+$/ : /^[01]+$/;
+      if (!valid.test(digits)) this.fail('bad number');
+      this.pos += radix[0].length;
+      const n = Number.parseInt(digits, base);
+      return radix[1] === '-' ? -n : n;
+    }
     const m = /^[-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?/.exec(this.text.slice(this.pos));
     if (!m) {
       // -inf / -nan / -float('inf') are not literals; a sign before an identifier is unsupported.

@@ -27,6 +27,9 @@ describe('safe literal parser (no eval)', () => {
     expect(parseTextCalls('f(a=null, b=[false], c=True, d=None)')).toEqual([{ name: 'f', args: { a: 'null', b: ['false'], c: true, d: null } }]);
     expect(parseTextCalls('[{"name": "f", "arguments": {"a": true, "b": null}}]')).toEqual([{ name: 'f', args: { a: true, b: null } }]);
     expect(parseLiteral('{"a": true}')).toEqual({ a: true });
+    // Python's hex / octal / binary integer literals, ints as BFCL's ast reads them.
+    expect(parseTextCalls('f(a=0x1C2, b=0o17, c=0b101, d=-0x10)')).toEqual([{ name: 'f', args: { a: 450, b: 15, c: 5, d: -16 } }]);
+    expect(() => parseTextCalls('f(a=0b102)')).toThrow();
   });
 
   it('rejects what it cannot read safely', () => {
