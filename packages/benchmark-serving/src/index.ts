@@ -43,7 +43,8 @@ const plugin = definePlugin({
           const usage = result.usage as CheckedUsage | undefined;
           if (result.error || !result.text) continue;
           const fromServer = usage?.completionTokens !== undefined && usage.source === 'server';
-          if (usage?.completionTokens !== undefined && !fromServer) continue; // already counted by the client
+          // Counted by the tokenizer already; a chunk count (what the client sets without usage) is replaced.
+          if (usage?.source === 'tokenizer') continue;
           try {
             const count = (await engine.tokenize(result.text, run.signal)).length;
             if (fromServer) usage.tokenizerCompletionTokens = count;

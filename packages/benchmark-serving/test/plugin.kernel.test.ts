@@ -198,7 +198,8 @@ describe('benchmark-serving in the kernel', () => {
   it("with checkTokens, a reply without server usage takes the tokenizer's count as its output length (vLLM re-tokenizes), not the chunk count", async () => {
     // Two characters per chunk, one token per character: 3 chunks, 6 tokens per reply.
     const inner = fakeEngine({ reply: (r) => 'y'.repeat(r.params.maxTokens), chunkSize: 2 });
-    const noUsage = { ...inner, generate: async (...args: Parameters<typeof inner.generate>) => ({ ...(await inner.generate(...args)), usage: undefined }) };
+    // As the OpenAI client reports a reply without server usage: its content-chunk count.
+    const noUsage = { ...inner, generate: async (...args: Parameters<typeof inner.generate>) => ({ ...(await inner.generate(...args)), usage: { completionTokens: 3, source: 'chunks' as const } }) };
     const { run } = await createTestKernel({ engine: noUsage, plugins: [[serving, { inputTokens: 8, outputTokens: 6, numPrompts: 4, checkTokens: true }]] });
     const { summary, records } = await run();
     const perf = summary.benchmarks.serving!.performance!;

@@ -1,6 +1,7 @@
 import type { BenchmarkSource, RunContext, RunEventMap } from './context.js';
 import { ERROR_CODES, YardstickError, describeError } from './errors.js';
 import type { KernelHooks } from './hooks.js';
+import type { Engine } from './engine.js';
 import { toMicroseconds } from './microseconds.js';
 import type { ModelFamily } from './model.js';
 import { RecordLines } from './record-line.js';
@@ -33,6 +34,8 @@ export interface PhaseRequestsOptions {
   concurrency: number | undefined;
   /** Score hooks running at once. */
   scoreLimit: number;
+  /** The run's engine, when one is registered (its health check tells a frozen engine from a slow one). */
+  engine?: Engine;
 }
 
 /** Request errors that mean the engine itself is gone, not that one reply was bad. */
@@ -97,6 +100,7 @@ export class PhaseRequests {
   private readonly family: ModelFamily | undefined;
   private readonly emit: PhaseRequestsOptions['emit'];
   private readonly fail: (error: Error) => void;
+  private readonly engine: Engine | undefined;
   private readonly scoreLimit: number;
   private readonly emitRequests: boolean;
   private readonly emitSamples: boolean;
@@ -113,6 +117,7 @@ export class PhaseRequests {
     this.family = options.family;
     this.emit = options.emit;
     this.fail = options.fail;
+    this.engine = options.engine;
     this.scoreLimit = options.scoreLimit;
     this.emitRequests = options.listening('requestDone');
     this.emitSamples = options.listening('sampleDone');
@@ -126,9 +131,10 @@ export class PhaseRequests {
   }
 
   /** Resolves once every score and store job has settled. */
-  settled(): Promise<void> {
-    if (this.pendingJobs === 0) return Promise.resolve();
-    return new Promise<void>((r) => (this.allJobsDone = r));
+  async settled(): Promise<void> {
+    if (this.pendingJobs > 0) await new Promise<void>((r) => (this.allJobsDone = r));
+    // A health check still running decides before the phase ends (the engine may be stopped next).
+    await this.healthCheck;
   }
 
   /** The dispatcher's handler: one item, measured or (warm-up) sent and dropped. */
@@ -242,7 +248,7 @@ export class PhaseRequests {
   /** After a run of timeouts: stops the run when the engine's health check fails too, else carries on. */
   private async checkFrozen(lastError: string): Promise<void> {
     try {
-      const engine = this.run.services.engine;
+      const engine = this.engine;
       if (!engine?.health) return;
       const problem = await engine.health(this.run.signal).catch((e: unknown) => `health check failed: ${(e as Error).message}`);
       if (problem === undefined) {
@@ -256,6 +262,9 @@ export class PhaseRequests {
           details: { benchmark: this.name, health: problem },
         }),
       );
+    } catch (error) {
+      // Never an unhandled rejection: the check only ever adds a reason to stop.
+      this.run.logger.warn({ err: describeError(error) }, 'engine health check failed to run');
     } finally {
       this.healthCheck = undefined;
     }

@@ -208,6 +208,7 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     fail: input.fail,
     concurrency: phase.load.concurrency,
     scoreLimit: run.config.scoreConcurrency ?? Math.max(1, (await import('node:os')).availableParallelism()),
+    engine,
   });
   // One arrow per phase for the dispatcher to call; everything it reaches is PhaseRequests' methods.
   const handle = (item: Item, lagMs: number | undefined, queueMs: number | undefined, warmup: boolean) => requests.handle(item, lagMs, queueMs, warmup);

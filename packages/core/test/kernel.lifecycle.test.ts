@@ -135,6 +135,19 @@ describe('kernel lifecycle', () => {
     expect(alive.summary.status).toBe('completed');
     expect(alive.records).toHaveLength(12);
     expect(slow.checks()).toBe(2); // after the 5th and the 10th timeout in a row
+
+    // Requests answered by a generate tap without any engine registered: nothing to check, no crash.
+    const tapOnly = definePlugin({
+      name: 'generate-tap',
+      version: '0.1.0',
+      kind: 'engine',
+      core: '^0.1.0',
+      apply: ({ hooks }) =>
+        hooks.generate.tapPromise({ name: 'generate-tap', stage: STAGE.PRE }, (_request, run) => new Promise((_, reject) => run.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))),
+    });
+    const noEngine = await runTestKernel({ plugins: [tapOnly], samples: { echo: samples(8) }, config: { timeouts: { generate: 20 } } });
+    expect(noEngine.summary.status).toBe('completed');
+    expect(noEngine.records.every((r) => r.result.error?.code === 'YS_HOOK_TIMEOUT')).toBe(true);
   });
 
   it('a promise tap that throws before returning its promise fails that request, and the run goes on', async () => {

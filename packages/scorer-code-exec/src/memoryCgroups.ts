@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { processAlive } from './processAlive.js';
 
 /**
  * One memory cgroup per worker slot, under the cgroup this process runs in, so that a program's
@@ -163,17 +164,8 @@ function removeStale(parent: string): void {
   }
   for (const name of names) {
     const pid = /^yardstick-(\d+)-\d+-\d+(?:-[0-9a-f]+)?$/.exec(name)?.[1]; // the older form had no random part
-    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    if (pid === undefined || Number(pid) === process.pid || processAlive(Number(pid))) continue;
     tryRmdir(join(parent, name));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

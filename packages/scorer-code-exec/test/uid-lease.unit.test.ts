@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,5 +21,11 @@ describe('UidLease', () => {
     expect(UidLease.take(300_000, 4, dir).first).toBe(300_000);
     b.release();
     c.release();
+  });
+
+  it('refuses a lease directory others can write (they could plant leases and steer which uids programs get)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ys-uids-open-'));
+    chmodSync(dir, 0o777);
+    expect(() => UidLease.take(310_000, 2, dir)).toThrow(/not a directory owned by uid .* writable only by it/);
   });
 });
