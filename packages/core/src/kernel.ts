@@ -12,7 +12,7 @@ import { installInterceptors } from './interceptors.js';
 import type { Logger } from './logger.js';
 import { createModelFamilyRegistry } from './model.js';
 import type { Cradle, Plugin } from './plugin.js';
-import { runBenchmark, sendWarmup, type PhaseOutcome } from './run-benchmark.js';
+import { phaseLoad, phasesOf, runBenchmark, sendWarmup, type PhaseOutcome } from './run-benchmark.js';
 import { JournalStore, type ResultsStore } from './store.js';
 import { summarizeStore } from './summarize.js';
 import { SystemSampler, type SystemSummary } from './system/sampler.js';
@@ -203,6 +203,9 @@ export class Kernel {
         return undefined;
       });
       if (sources.length === 0) run.warn('No benchmark is configured: nothing was generated. Add a benchmark-* plugin.');
+      // Every benchmark's merged load checked now (root and benchmark levels can contradict each
+      // other, e.g. a burstiness beside arrival: poisson): a config error before any benchmark runs.
+      for (const source of sources) for (const phase of phasesOf(source, run)) phaseLoad(phase.load);
       if (mode === 'run') await this.hooks.warmup.promise(run);
       const engine = engineStarted ? scope.cradle.engine : undefined;
       const sampler = mode === 'run' ? new SystemSampler({ pid: () => engine?.pid?.() }) : undefined;

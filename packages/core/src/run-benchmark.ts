@@ -279,6 +279,8 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
     await warmup?.items.return?.(undefined);
     const sampled = await system;
     if (sampled && sent > 0) outcome.system = sampled;
+    // A phase that sent nothing (resumed with nothing left) has no clock of its own to start the run's from.
+    if (sent === 0) delete outcome.measuredFrom;
   }
   // A failed journal write (the store rejects): surfaced once every other job has settled.
   if (requests.jobError) throw requests.jobError.error;

@@ -17,6 +17,8 @@ interface Collected {
   /** Per request, by journal position: its record's place in the benchmark's dispatch order, its send time, where its line is. */
   index: number[];
   sentAt: number[];
+  /** The run attempt that sent it (1 unless resumed): closed-loop queue times count from their attempt's first send. */
+  attempt: number[];
   offset: number[];
   length: number[];
 }
@@ -25,7 +27,7 @@ interface Collected {
  * vLLM's `--save-detailed` arrays for each benchmark, in request (dispatch) order as vLLM writes
  * them, from one pass over the journal, which holds requests in completion order. A
  * 1,000,000-request run has millions of ITLs and texts: those go to a temp file, a line per request,
- * and memory holds 4 numbers per request (~32 MB per million) to put the lines in order. `assemble`
+ * and memory holds 5 numbers per request (~40 MB per million) to put the lines in order. `assemble`
  * splits the ordered lines into one temp file per array and splices those into the result JSON
  * after its scalar fields.
  */
@@ -55,7 +57,7 @@ export class VllmDetailArrays {
       if (!wanted.has(record.benchmark)) continue;
       // The prompt length the client knows (synthetic workloads record it), for requests without usage.
       const promptLen = clientPromptTokens(record);
-      for (const result of requestsOf(record)) await this.add(record.benchmark, record.index, result.timing.sentAt, vllmRequestDetail(result, promptLen));
+      for (const result of requestsOf(record)) await this.add(record.benchmark, record.index, result.timing.sentAt, record.attempt ?? 1, vllmRequestDetail(result, promptLen));
     }
   }
 
@@ -66,12 +68,12 @@ export class VllmDetailArrays {
     return s;
   }
 
-  private async add(benchmark: string, index: number, sentAt: number, detail: ReturnType<typeof vllmRequestDetail>): Promise<void> {
+  private async add(benchmark: string, index: number, sentAt: number, attempt: number, detail: ReturnType<typeof vllmRequestDetail>): Promise<void> {
     let c = this.collected.get(benchmark);
     if (!c) {
       const id = this.collected.size;
       const lines = this.stream(join(this.dir, `${id}.requests`));
-      this.collected.set(benchmark, (c = { id, lines, bytes: 0, index: [], sentAt: [], offset: [], length: [] }));
+      this.collected.set(benchmark, (c = { id, lines, bytes: 0, index: [], sentAt: [], attempt: [], offset: [], length: [] }));
     }
     if (this.error) throw this.error;
     let line = '';
@@ -79,6 +81,7 @@ export class VllmDetailArrays {
     const length = Buffer.byteLength(line);
     c.index.push(index);
     c.sentAt.push(sentAt);
+    c.attempt.push(attempt);
     c.offset.push(c.bytes);
     c.length.push(length);
     c.bytes += length + 1;
@@ -99,16 +102,20 @@ export class VllmDetailArrays {
     const fields = this.fields;
     const out = {} as Record<VllmDetailField, WriteStream>;
     for (const field of fields) out[field] = this.stream(join(this.dir, `${c.id}.${field}`));
-    // Closed loop: every request arrived as the benchmark started, at its first send (vLLM, rate inf).
-    let firstSent = Infinity;
-    for (const t of c.sentAt) if (t < firstSent) firstSent = t;
+    // Closed loop: every request arrived as the benchmark started, at its first send (vLLM, rate inf);
+    // a resumed run's attempt started anew, so each counts from its own first send.
+    const firstSent = new Map<number, number>();
+    c.sentAt.forEach((t, i) => {
+      const a = c.attempt[i]!;
+      if (t < (firstSent.get(a) ?? Infinity)) firstSent.set(a, t);
+    });
     const queueAt = fields.indexOf('queue_times');
     const reader = new WindowReader(await open(String(c.lines.path), 'r'));
     try {
       for (let k = 0; k < order.length; k++) {
         const i = order[k]!;
         const parts = (await reader.read(c.offset[i]!, c.length[i]!)).split('\t');
-        if (queueAt >= 0 && parts[queueAt] === LATER) parts[queueAt] = String(Math.round((c.sentAt[i]! - firstSent) * 1000) / 1e6);
+        if (queueAt >= 0 && parts[queueAt] === LATER) parts[queueAt] = String(Math.round((c.sentAt[i]! - firstSent.get(c.attempt[i]!)!) * 1000) / 1e6);
         for (let f = 0; f < fields.length; f++) {
           const s = out[fields[f]!];
           if (!s.write(k === 0 ? parts[f]! : `,${parts[f]!}`)) await once(s, 'drain');

@@ -47,6 +47,12 @@ function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9._=-]+/g, '_');
 }
 
+/** A summary without per-phase loads: the root config's, read as the run read it (resolveArrival). */
+function rootBurstiness(load: { arrival?: core.Arrival; burstiness?: number }): number | undefined {
+  const law = core.resolveArrival(load);
+  return typeof law === 'string' ? load.burstiness : law.burstiness;
+}
+
 /**
  * One `vllm-bench.<benchmark>.json` per benchmark with performance, in vLLM `bench serve
  * --save-result` field names, so dashboards built on those files read Yardstick runs unchanged.
@@ -75,7 +81,7 @@ export async function writeVllmExports(summary: RunSummary, run: RunContext, toV
         label: config?.name,
         requestRate: phase ? phase.rate : load.rate,
         // Constant spacing is vLLM's `--burstiness inf` (the summary leaves its burstiness out).
-        burstiness: phase ? (phase.arrival === 'constant' ? Infinity : phase.burstiness) : load.burstiness,
+        burstiness: phase ? (phase.arrival === 'constant' ? Infinity : phase.burstiness) : rootBurstiness(load),
         maxConcurrency: phase ? phase.concurrency : (load.concurrency ?? config?.concurrency),
         percentiles: config?.percentiles,
         date: new Date(summary.startedAt),

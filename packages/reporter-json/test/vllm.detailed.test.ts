@@ -81,6 +81,17 @@ describe("reporter-json vLLM export with vLLM's --save-detailed arrays", () => {
     await store.close();
   });
 
+  it("counts a resumed attempt's closed-loop queue times from that attempt's first send, not across the downtime", async () => {
+    const t0 = 1_700_000_000_000;
+    const rec = (index: number, at: number, attempt?: number): SampleRecord => ({ ...record('serving', index, ok('a', t0 + at, [1])), ...(attempt ? { attempt } : {}) });
+    const { run, store } = await makeRun([rec(0, 0), rec(1, 40), rec(2, 60_000, 2), rec(3, 60_025, 2)]);
+    await store.flush();
+    const [file] = await writeVllmExports(makeSummary(), run, undefined, { detailed: true });
+    const json = JSON.parse(await readFile(file!, 'utf8')) as Record<string, number[]>;
+    expect(json.queue_times).toEqual([0, 0.04, 0, 0.025]);
+    await store.close();
+  });
+
   it('streams 20,000 requests with their ITLs through the temp files', async () => {
     const n = 20_000;
     const chunks = Array.from({ length: 16 }, (_, i) => 10 + i * 2.5);

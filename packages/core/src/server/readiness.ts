@@ -57,7 +57,7 @@ export async function checkHealth(baseUrl: string, probes: readonly ProbeSpec[],
   const probe = toProbe(probes[0] ?? '/health');
   const got = await probeOnce(`${baseUrl.replace(/\/+$/, '')}${probe.path}`, apiKey, signal, HEALTH_TIMEOUT_MS);
   if (got === (probe.status ?? 200)) return undefined;
-  return typeof got === 'number' ? `GET ${probe.path} answered HTTP ${got}` : `GET ${probe.path} got no answer within ${HEALTH_TIMEOUT_MS} ms (${got})`;
+  return typeof got === 'number' ? `GET ${probe.path} answered HTTP ${got}` : `GET ${probe.path} got no answer (${got}; waited up to ${HEALTH_TIMEOUT_MS} ms)`;
 }
 
 /**
