@@ -86,6 +86,14 @@ describe('user errors show their stable code', () => {
     expect(r.stderr).toContain(`✖ YS_CLI_USAGE  ${out} already holds a run`);
     expect(r.stderr).toContain(`yardstick run --resume ${out}`);
     expect(await readFile(join(out, 'journal.jsonl'), 'utf8')).toBe('{"benchmark":"b"}\n');
+    // A matrix writes each cell's run in a folder of its own: one holding a run refuses it too.
+    await writeFile(join(dir, 'matrix.json'), JSON.stringify({ limit: 1, matrix: { options: { concurrency: [1, 2] } } }));
+    const cells = join(dir, 'cells');
+    await mkdir(join(cells, 'concurrency=1'), { recursive: true });
+    await writeFile(join(cells, 'concurrency=1', 'run.json'), '{}');
+    const m = await yardstick(['run', '--config', join(dir, 'matrix.json'), '--out', cells]);
+    expect(m.exitCode).toBe(2);
+    expect(m.stderr).toContain(`✖ YS_CLI_USAGE  ${cells} already holds a run`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { ERROR_CODES, YardstickError } from '@yardstick/core';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { collect, type CommandModule } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -61,7 +61,7 @@ const register: CommandModule = (program, ctx) => {
         outDir = flags.out ? resolve(flags.out) : defaultOutDir(prepared, runId);
         // A fresh run into a folder that holds one would append to its journal and replace its run.json:
         // two runs mixed in one summary, and the first one's config lost.
-        if (flags.out && (await holdsRun(outDir))) {
+        if (flags.out && ((await holdsRun(outDir)) || (prepared.config.matrix !== undefined && (await cellsHoldRuns(outDir))))) {
           throw new YardstickError(ERROR_CODES.CLI_USAGE, `${outDir} already holds a run (run.json or results in journal.jsonl); a new run will not write into it`, {
             hint: `Continue that run with: yardstick run --resume ${outDir}, or give a new folder with --out.`,
           });
@@ -80,6 +80,13 @@ const register: CommandModule = (program, ctx) => {
       ctx.setExitCode(code);
     });
 };
+
+/** A matrix writes each cell's run into a folder of its own under `dir`: whether any of them holds one. */
+async function cellsHoldRuns(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) if (entry.isDirectory() && (await holdsRun(join(dir, entry.name)))) return true;
+  return false;
+}
 
 /** Whether `dir` has a run's state or any journaled result. */
 async function holdsRun(dir: string): Promise<boolean> {
