@@ -99,6 +99,10 @@ const routes: Record<string, Route> = {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write(`data: {"choices":[{"text":"${'x'.repeat(17 << 20)}`);
   },
+  hugeJson: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(`{"choices":[{"text":"${'x'.repeat(17 << 20)}`);
+  },
   // Valid JSON of the wrong shape: must fail the request, not read as an empty reply.
   choicesString: (_req, res) => sse(res, [{ choices: 'oops' }, '[DONE]']),
   textNumber: (_req, res) => sse(res, [{ choices: [{ index: 0, text: 'a', finish_reason: null }] }, { choices: [{ index: 0, text: 42 }] }, '[DONE]']),
@@ -330,6 +334,11 @@ describe('OpenAICompatibleClient', () => {
     expect(r.error?.code).toBe('YS_ENGINE_STREAM_MALFORMED');
     expect(r.error!.message).toMatch(/bench:1 .*event longer than 16 MiB without an end/);
     expect(performance.now() - started).toBeLessThan(10_000);
+    const json = client('hugeJson');
+    const j = await json.generate(req());
+    await json.close();
+    expect(j.error?.code).toBe('YS_ENGINE_STREAM_MALFORMED');
+    expect(j.error!.message).toMatch(/a JSON reply longer than 16 MiB/);
   });
 
   it('fails a reply that is valid JSON of the wrong shape, naming the request and what was wrong, streamed or not', async () => {

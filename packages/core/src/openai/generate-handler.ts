@@ -183,8 +183,15 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     const parser = this.parser;
     if (parser === undefined) {
       // Non-streaming reply, or an error body (kept short: only an excerpt is reported).
-      if (this.status >= 200 && this.status < 300) this.raw += text;
-      else if (this.raw.length < 4096) this.raw += text;
+      if (this.status >= 200 && this.status < 300) {
+        // A JSON reply is one document; one that keeps coming is not a reply (as MAX_EVENT_CHARS for a stream).
+        if (this.raw.length + text.length > MAX_EVENT_CHARS) {
+          this.failure = { code: CODES.STREAM_MALFORMED, message: this.describe(`a JSON reply longer than ${MAX_EVENT_CHARS / (1 << 20)} MiB`) };
+          controller.abort(new Error(this.failure.message));
+          return;
+        }
+        this.raw += text;
+      } else if (this.raw.length < 4096) this.raw += text;
       return;
     }
     this.chunkAt = -1;
@@ -431,7 +438,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     const reason: unknown = this.signal?.reason;
     // Aborted by the generate hook's timeout: a failed request, with what it got before the stall
     // (send time, chunks, text), not a bare abort the kernel would have to stamp itself.
-    if (reason instanceof YardstickError && reason.code === ERROR_CODES.HOOK_TIMEOUT) {
+    if (reason instanceof YardstickError && reason.code === ERROR_CODES.HOOK_TIMEOUT && reason.details.hook === 'generate') {
       return this.settleResult({ code: ERROR_CODES.HOOK_TIMEOUT, message: this.describe(reason.message) });
     }
     this.settled = true;
