@@ -260,7 +260,9 @@ async function runPhase(input: BenchmarkRunInput, phase: Phase, family: ModelFam
       {
         concurrency: phase.load.concurrency,
         rate: phase.load.rate,
-        ...(phase.load.rate === undefined ? {} : arrivalOf(phase.load)),
+        // As phaseLoad resolved them (constant spacing has no burstiness; the dispatcher needs none there).
+        arrival: outcome.load.arrival,
+        burstiness: outcome.load.burstiness,
         durationMs: phase.load.duration === undefined ? undefined : phase.load.duration * 1000,
         // The measured requests still to send, for vLLM's schedule scaling (unknown for a lazy source without a size).
         count: total === undefined ? undefined : Math.max(0, total - skipped),

@@ -93,7 +93,6 @@ export class PerformanceAggregator {
   private outputTokens = 0;
   private firstSent = Infinity;
   private lastSent = -Infinity;
-  private lastDone = -Infinity;
   /** Successful replies that came as one JSON document (no token timings). */
   private unstreamed = 0;
   /**
@@ -135,7 +134,6 @@ export class PerformanceAggregator {
     if (t.sentAt < this.firstSent) this.firstSent = t.sentAt;
     if (t.sentAt > this.lastSent) this.lastSent = t.sentAt;
     const done = t.sentAt + t.doneMs;
-    if (done > this.lastDone) this.lastDone = done;
     const span = this.spans.get(attempt);
     if (!span) this.spans.set(attempt, { from: t.sentAt, to: done });
     else {
