@@ -2,7 +2,7 @@
  * A program with its tests kept apart, for the judge bootstrap (judge.ts): the model's code runs in
  * one process, the dataset's tests in another that alone can report a pass.
  */
-import { asHumanEvalTarget, asMbppTarget, humanEvalCandidate, mbppCandidate } from './program.js';
+import { humanEvalCandidate, mbppCandidate, taskTarget } from './program.js';
 
 /** HumanEval: the candidate is `prompt + completion`; the judge runs the prompt (its helpers) and `test`, then `check(entry)`. */
 export interface JudgedHumanEval {
@@ -30,22 +30,19 @@ export type JudgedProgram = JudgedHumanEval | JudgedMbpp;
  * same code (post-processing, chat fences, stop sequences) as buildProgram's, minus the tests.
  */
 export function buildJudgedProgram(task: string, output: string, target: unknown, chat = false): { job: JudgedProgram } | { error: string } {
-  if (task === 'humaneval') {
-    const t = asHumanEvalTarget(target);
-    if (typeof t === 'string') return { error: t };
+  const checked = taskTarget(task, target);
+  if ('error' in checked) return checked;
+  if (checked.task === 'humaneval') {
+    const t = checked.target;
     return { job: { kind: 'humaneval', candidate: humanEvalCandidate(output, t, chat), prelude: t.prompt, tests: t.test, entry: t.entry_point } };
   }
-  if (task === 'mbpp') {
-    const t = asMbppTarget(target);
-    if (typeof t === 'string') return { error: t };
-    const job: JudgedMbpp = {
-      kind: 'mbpp',
-      candidate: mbppCandidate(output, t, chat),
-      imports: (t.test_imports ?? []).join('\n'),
-      tests: `${t.test_list.join('\n')}\n`,
-      first: t.test_list[0]!,
-    };
-    return { job };
-  }
-  return { error: `no program assembler for task '${task}' (known: humaneval, mbpp)` };
+  const t = checked.target;
+  const job: JudgedMbpp = {
+    kind: 'mbpp',
+    candidate: mbppCandidate(output, t, chat),
+    imports: (t.test_imports ?? []).join('\n'),
+    tests: `${t.test_list.join('\n')}\n`,
+    first: t.test_list[0]!,
+  };
+  return { job };
 }

@@ -100,13 +100,23 @@ export function asMbppTarget(target: unknown): MbppTarget | string {
  * there scored replies the reference fails.
  */
 export function buildProgram(task: string, output: string, target: unknown, chat = false): { program: string } | { error: string } {
+  const t = taskTarget(task, target);
+  if ('error' in t) return t;
+  return { program: t.task === 'humaneval' ? humanEvalProgram(output, t.target, chat) : mbppProgram(output, t.target, chat) };
+}
+
+/** A known task with its checked target. */
+export type TaskTarget = { task: 'humaneval'; target: HumanEvalTarget } | { task: 'mbpp'; target: MbppTarget };
+
+/** The task's target, checked, or why there is no program for it (what buildProgram and buildJudgedProgram both start from). */
+export function taskTarget(task: string, target: unknown): TaskTarget | { error: string } {
   if (task === 'humaneval') {
     const t = asHumanEvalTarget(target);
-    return typeof t === 'string' ? { error: t } : { program: humanEvalProgram(output, t, chat) };
+    return typeof t === 'string' ? { error: t } : { task, target: t };
   }
   if (task === 'mbpp') {
     const t = asMbppTarget(target);
-    return typeof t === 'string' ? { error: t } : { program: mbppProgram(output, t, chat) };
+    return typeof t === 'string' ? { error: t } : { task, target: t };
   }
   return { error: `no program assembler for task '${task}' (known: humaneval, mbpp)` };
 }
