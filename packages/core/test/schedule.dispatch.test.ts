@@ -49,10 +49,12 @@ describe('dispatch', () => {
   });
 
   it('open loop: a request finishing after the next send fell due sends it then, not at the next timer tick', async () => {
-    // Constant arrivals 0.2 ms apart: the loop sleeps one timer tick (1 ms) for the second send. The
-    // first handler finishes at ~0.5 ms, inside a setImmediate callback (as a reply read in a long
-    // event-loop turn would): the second send must go out right then, ~0.3 ms late, not ~0.8 ms late
-    // at the timer. A machine too slow to reach the callback before the timer makes a round inconclusive.
+    // Constant arrivals 0.2 ms apart: the second send is due in less than a timer tick. The first
+    // handler finishes at ~0.5 ms, inside a setImmediate callback that holds the loop (as a reply
+    // read in a long event-loop turn would): the second send must go out right after it, ~0.3 ms
+    // late, not ~0.8 ms late at a 1 ms timer. This loop once slept a timer tick for such waits; it
+    // now spins them (Dispatcher.spinUntil). A machine too slow to reach the callback within
+    // 0.8 ms makes a round inconclusive.
     let checked = 0;
     for (let attempt = 0; attempt < 5 && checked === 0; attempt++) {
       let start = 0;

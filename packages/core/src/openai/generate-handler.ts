@@ -8,6 +8,7 @@ import { ContentChunkTemplate } from './chunk-template.js';
 import type { ReplyShape } from './reply-shape.js';
 import { HTTP1_ERROR_CODES, type StreamController, type StreamHandler } from './http1-pool.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
+import { noteReplyRead } from '../schedule/spin-idle.js';
 
 const DONE = '[DONE]';
 /** The longest one SSE event may grow before the reply fails: no engine sends a chunk near it. */
@@ -178,6 +179,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
   }
 
   onResponseData(controller: StreamController, chunk: Buffer): void {
+    noteReplyRead();
     if (this.failure) return;
     const text = this.decode(chunk);
     const parser = this.parser;

@@ -1,4 +1,5 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { netEventLoopUtilization } from '../schedule/spin-idle.js';
 import { queryGpus, type GpuReading } from './nvidia.js';
 import { readProcess, readProcessTree, type ProcessReading } from './proc.js';
 
@@ -284,7 +285,7 @@ export class SystemSampler implements SystemWindows {
   private async sample(targets: SystemSeries[]): Promise<void> {
     if (targets.length === 0) return;
     const at = performance.now();
-    const elu = performance.eventLoopUtilization();
+    const elu = netEventLoopUtilization();
     const cpu = process.cpuUsage();
     const rss = process.memoryUsage.rss();
     for (const t of targets) t.addSelf(at, elu, (cpu.user + cpu.system) / 1e6, rss);
