@@ -57,6 +57,8 @@ export type Items<T> = AsyncIterator<T> | Iterator<T>;
 const now = () => performance.now();
 /** Mixed into the run's seed for the warm-up's schedule, so the measured one keeps the seed itself. */
 const WARMUP_SEED = 0x5bd1e995;
+/** The longest spin turn counted idle: an empty turn (a zero-timeout poll, the timers' check) takes a few µs. */
+const IDLE_TURN_MS = 0.05;
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /**
@@ -136,8 +138,10 @@ class Dispatcher<T> {
   private readonly spinTurn = (): void => {
     const at = now();
     const reads = replyReads();
-    // A turn that read no reply did nothing but spin: idle, as the event loop's utilisation reads it (spin-idle.ts).
-    if (reads === this.spinReads) addSpinIdle(at - this.spinTurnAt);
+    // A short turn that read no reply did nothing but spin: idle, as the event loop's utilisation
+    // reads it (spin-idle.ts). A longer one did other work too (a journal write, a timer): active.
+    const turn = at - this.spinTurnAt;
+    if (reads === this.spinReads && turn < IDLE_TURN_MS) addSpinIdle(turn);
     this.spinReads = reads;
     this.spinTurnAt = at;
     if (at < this.spinAt && !this.options.signal.aborted) {

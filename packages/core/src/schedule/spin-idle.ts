@@ -8,9 +8,9 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
  * sleep and waking it costs more than such a wait (see Dispatcher.spinUntil). Node counts every
  * one of those turns as active, so at 20,000 req/s a dispatcher that keeps up would read 100% busy,
  * and the "client is the limit" warning, which is read from that figure, would always fire. A spin
- * turn in which no reply data arrived is idle: its time is added up here and
- * `netEventLoopUtilization` moves it from active to idle. A turn that read anything stays active
- * in full, spin included, so the figure can err only towards busy.
+ * turn that read no reply data and was short (an empty turn takes a few µs) is idle: its time is
+ * added up here and `netEventLoopUtilization` moves it from active to idle. Any other turn stays
+ * active in full, spin included, so the figure can err only towards busy.
  */
 let repliesRead = 0;
 let spinIdleMs = 0;
