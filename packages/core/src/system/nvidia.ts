@@ -9,7 +9,8 @@ export interface GpuReading {
   utilizationPercent: number;
 }
 
-const QUERY = ['--query-gpu=index,name,memory.used,memory.total,utilization.gpu', '--format=csv,noheader,nounits'];
+/** nvidia-smi's query arguments: one CSV line per GPU, without header or units. */
+export const GPU_QUERY = ['--query-gpu=index,name,memory.used,memory.total,utilization.gpu', '--format=csv,noheader,nounits'];
 
 /**
  * One `nvidia-smi` query. Resolves undefined when nvidia-smi is missing, fails or prints nothing
@@ -17,7 +18,7 @@ const QUERY = ['--query-gpu=index,name,memory.used,memory.total,utilization.gpu'
  */
 export function queryGpus(binary = 'nvidia-smi', timeoutMs = 5000): Promise<GpuReading[] | undefined> {
   return new Promise((resolve) => {
-    execFile(binary, QUERY, { timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
+    execFile(binary, GPU_QUERY, { timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
       if (error) return resolve(undefined);
       const gpus = parseGpuCsv(String(stdout));
       resolve(gpus.length > 0 ? gpus : undefined);

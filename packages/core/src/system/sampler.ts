@@ -1,6 +1,7 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { netEventLoopUtilization } from '../schedule/spin-idle.js';
-import { queryGpus, type GpuReading } from './nvidia.js';
+import { GpuMonitor } from './gpu-monitor.js';
+import type { GpuReading } from './nvidia.js';
 import { readProcess, readProcessTree, type ProcessReading } from './proc.js';
 
 export interface SystemSamplerOptions {
@@ -211,11 +212,13 @@ export class SystemSampler implements SystemWindows {
   /** Series that take each interval reading: the run's and every open window's. */
   private readonly open = new Set<SystemSeries>();
   private gpuEnabled: boolean;
+  private readonly gpu: GpuMonitor;
   private readonly intervalMs: number;
 
   constructor(private readonly options: SystemSamplerOptions = {}) {
     this.intervalMs = Math.max(10, options.intervalMs ?? 1000);
     this.gpuEnabled = options.gpu !== false;
+    this.gpu = new GpuMonitor(options.nvidiaSmi ?? 'nvidia-smi', this.intervalMs);
   }
 
   /** Takes a first sample and keeps sampling until `stop()`. Idempotent. */
@@ -235,6 +238,7 @@ export class SystemSampler implements SystemWindows {
       this.running = false;
       await this.finish(this.run);
     }
+    this.gpu.stop();
     return this.summarize();
   }
 
@@ -300,10 +304,13 @@ export class SystemSampler implements SystemWindows {
     }
     if (this.gpuEnabled) {
       tasks.push(
-        queryGpus(this.options.nvidiaSmi).then((gpus) => {
+        this.gpu.read().then((gpus) => {
           if (!gpus) {
             // 'auto' stops asking after the first miss; an explicit `true` keeps trying.
-            if (this.options.gpu !== true) this.gpuEnabled = false;
+            if (this.options.gpu !== true) {
+              this.gpuEnabled = false;
+              this.gpu.stop();
+            }
             return;
           }
           for (const g of gpus) for (const t of targets) t.addGpu(g);

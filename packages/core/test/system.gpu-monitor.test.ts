@@ -1,0 +1,85 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../src/testing/standin-fixtures.js';
+import { SystemSampler } from '../src/system/sampler.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/**
+ * A stand-in nvidia-smi that loops as the real one does with `-lms N`: two GPUs per block, GPU 0's
+ * memory and utilisation rising each block. It logs each start and its pid.
+ */
+async function loopingSmi(): Promise<{ smi: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ys-smi-loop-'));
+  dirs.push(dir);
+  const smi = join(dir, 'nvidia-smi');
+  await writeFile(
+    smi,
+    `#!/bin/sh
+echo "$$ $*" >> "${dir}/starts"
+ms=1000; prev=""
+for a in "$@"; do [ "$prev" = "-lms" ] && ms=$a; prev=$a; done
+i=0
+while :; do
+  printf '0, Looping GPU, %d, 16384, %d\\n1, Looping GPU, 100, 16384, 0\\n' $((1000 + i * 10)) $((i * 10 % 100))
+  i=$((i + 1))
+  sleep $(awk "BEGIN{print $ms/1000}")
+done
+`,
+  );
+  await chmod(smi, 0o755);
+  return { smi, dir };
+}
+
+describe('GPU readings from one looping nvidia-smi', () => {
+  it('starts nvidia-smi once for the whole run (a process start per reading stalled the event loop), reads every block, and ends it on stop', async () => {
+    const { smi, dir } = await loopingSmi();
+    const sampler = new SystemSampler({ intervalMs: 100, nvidiaSmi: smi });
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 750));
+    const summary = await sampler.stop();
+    const starts = (await readFile(join(dir, 'starts'), 'utf8')).trim().split('\n');
+    expect(starts).toHaveLength(1);
+    const [pid, ...args] = starts[0]!.split(' ');
+    expect(args.join(' ')).toBe('--query-gpu=index,name,memory.used,memory.total,utilization.gpu --format=csv,noheader,nounits -lms 100');
+    const gpus = summary.gpu!;
+    expect(gpus.map((g) => g.index)).toEqual([0, 1]);
+    // GPU 0 rose block by block: the readings are the live ones, not the first block repeated.
+    expect(gpus[0]!.memory_used_mb.peak).toBeGreaterThan(1020);
+    expect(gpus[0]!.memory_used_mb.mean).toBeLessThan(gpus[0]!.memory_used_mb.peak);
+    expect(gpus[0]!.utilization_percent.peak).toBeGreaterThan(0);
+    expect(gpus[1]!.memory_used_mb).toEqual({ mean: 100, peak: 100 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(Number(pid))).toBe(false);
+  });
+
+  it('an nvidia-smi that prints once and exits (no looping) is queried once per reading instead', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-smi-once-'));
+    dirs.push(dir);
+    const once = join(dir, 'nvidia-smi');
+    await writeFile(once, `#!/bin/sh\necho "$$" >> "${dir}/starts"\nprintf '0, Once GPU, 2048, 16384, 75\\n'\n`);
+    await chmod(once, 0o755);
+    const sampler = new SystemSampler({ intervalMs: 50, nvidiaSmi: once });
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const summary = await sampler.stop();
+    expect(summary.gpu).toEqual([{ index: 0, name: 'Once GPU', memory_used_mb: { mean: 2048, peak: 2048 }, memory_total_mb: 16384, utilization_percent: { mean: 75, peak: 75 } }]);
+    const starts = (await readFile(join(dir, 'starts'), 'utf8')).trim().split('\n');
+    expect(starts.length).toBeGreaterThan(2);
+  });
+
+  it('no nvidia-smi: no GPU figures, and the run is not held up', async () => {
+    const sampler = new SystemSampler({ intervalMs: 50, nvidiaSmi: '/nonexistent/nvidia-smi' });
+    const t0 = performance.now();
+    sampler.start();
+    await new Promise((r) => setTimeout(r, 120));
+    const summary = await sampler.stop();
+    expect(summary.gpu).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
