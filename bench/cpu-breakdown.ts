@@ -183,12 +183,14 @@ const fileHandleProto = Object.getPrototypeOf(probeHandle) as { write: unknown; 
 await probeHandle.close();
 await rm(join(tmpdir(), `ys-breakdown-probe-${process.pid}`), { force: true });
 const resolved = () => Promise.resolve();
+/** A write that stores nothing but reports every byte written, as a whole write would. */
+const wroteAll = (data: unknown, _offset?: unknown, length?: unknown) => Promise.resolve({ bytesWritten: typeof length === 'number' ? length : Buffer.byteLength(String(data)) });
 
 const variants: Record<string, () => Promise<Figures>> = {
   client: clientOnly,
   'no-store': () => patched(RecordLines.prototype, 'line', () => '', () => patched(JournalStore.prototype, 'append', appendNoop(), kernelPath)),
   lines: () => patched(JournalStore.prototype, 'append', appendNoop(), kernelPath),
-  'no-write': () => patched(fileHandleProto, 'write', resolved, () => patched(fileHandleProto, 'datasync', resolved, kernelPath)),
+  'no-write': () => patched(fileHandleProto, 'write', wroteAll, () => patched(fileHandleProto, 'datasync', resolved, kernelPath)),
   'no-sync': () => patched(fileHandleProto, 'datasync', resolved, kernelPath),
   kernel: kernelPath,
 };

@@ -75,4 +75,33 @@ describe('journal group commit and sync policy', () => {
     expect(syncs).toBe(1);
     await store.close();
   });
+
+  it('a write that stores only part of a batch is continued, not taken for the whole batch', async () => {
+    // A file write may store fewer bytes than asked (a signal, a filling disk): the rest used to be
+    // dropped silently while the records were acknowledged.
+    const { open } = await import('node:fs/promises');
+    const probe = await open(join(tmpdir(), `ys-probe-w-${process.pid}`), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
+    await probe.close();
+    const original = proto.write;
+    let calls = 0;
+    proto.write = function (this: unknown, buffer: unknown, offset: unknown, length: unknown, ...rest: unknown[]) {
+      calls++;
+      // At most 100 bytes per call.
+      return original.call(this, buffer, offset, typeof length === 'number' ? Math.min(length, 100) : length, ...rest);
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'ys-short-'));
+    try {
+      const store = await JournalStore.open(dir, { batchSize: 8, flushMs: 1 });
+      // Non-ASCII text too: byte counts differ from string lengths.
+      const records = Array.from({ length: 20 }, (_, i) => ({ ...record(String(i)), result: { text: `żółw ✓ 𝔘 ${'x'.repeat(i * 7)}`, timing: { sentAt: i, chunksMs: [0.5], doneMs: 1 } } }));
+      await Promise.all(records.map((r) => store.append(r)));
+      await store.close();
+      const lines = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n');
+      expect(lines.map((l) => JSON.parse(l))).toEqual(records);
+      expect(calls).toBeGreaterThan(20);
+    } finally {
+      proto.write = original;
+    }
+  });
 });
