@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../src/testing/standin-fixtures.js';
+import { GpuMonitor } from '../src/system/gpu-monitor.js';
 import { SystemSampler } from '../src/system/sampler.js';
 
 const dirs: string[] = [];
@@ -81,5 +82,57 @@ describe('GPU readings from one looping nvidia-smi', () => {
     const summary = await sampler.stop();
     expect(summary.gpu).toBeUndefined();
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it('a reading of an nvidia-smi that prints once and exits always has that output (it once raced the exit)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-smi-race-'));
+    dirs.push(dir);
+    const once = join(dir, 'nvidia-smi');
+    await writeFile(once, `#!/bin/sh\nprintf '0, Once GPU, 2048, 16384, 75\\n'\n`);
+    await chmod(once, 0o755);
+    const missed: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const monitor = new GpuMonitor(once, 100);
+      const gpus = await monitor.read();
+      monitor.stop();
+      if (gpus?.[0]?.memoryUsedMiB !== 2048) missed.push(i);
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it('starts no nvidia-smi once stopped, and the last window closed without start() ends it', async () => {
+    const { smi, dir } = await loopingSmi();
+    const stopped = new GpuMonitor(smi, 100);
+    stopped.stop();
+    expect(await stopped.read()).toBeUndefined();
+    await expect(readFile(join(dir, 'starts'), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    const sampler = new SystemSampler({ intervalMs: 100, nvidiaSmi: smi });
+    const window = sampler.window();
+    await new Promise((r) => setTimeout(r, 300));
+    const summary = await window.close();
+    expect(summary.gpu?.map((g) => g.index)).toEqual([0, 1]);
+    const [pid] = (await readFile(join(dir, 'starts'), 'utf8')).trim().split(' ');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(Number(pid))).toBe(false);
+  });
+
+  it("gpu: true keeps trying after nvidia-smi gave nothing; 'auto' stops asking", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-smi-flaky-'));
+    dirs.push(dir);
+    const flaky = join(dir, 'nvidia-smi');
+    // Fails without output on its first start (a driver not ready yet), then answers once per start.
+    await writeFile(flaky, `#!/bin/sh\nif [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; exit 9; fi\nprintf '0, Late GPU, 512, 16384, 5\\n'\n`);
+    await chmod(flaky, 0o755);
+    const keen = new SystemSampler({ intervalMs: 50, nvidiaSmi: flaky, gpu: true });
+    keen.start();
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await keen.stop()).gpu?.[0]?.name).toBe('Late GPU');
+
+    await rm(join(dir, 'tried'));
+    const auto = new SystemSampler({ intervalMs: 50, nvidiaSmi: flaky });
+    auto.start();
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await auto.stop()).gpu).toBeUndefined();
   });
 });

@@ -14,17 +14,26 @@ const FIRST_READING_MS = 5000;
  * and their TTFT read late too). Here the fork happens once, as sampling starts.
  *
  * Falls back to one query per reading when the looping process ends by itself after printing
- * readings (an nvidia-smi without `-lms`, a stand-in that prints once). Without any usable output
- * (no nvidia-smi, no driver, no GPU) a reading is undefined, as one query's would be. A looping
- * process that stops printing for several intervals counts as gone. If Yardstick dies without
- * stopping it, its next write hits a closed pipe and it exits too.
+ * readings (an nvidia-smi without `-lms`, a stand-in that prints once), or when asked to keep
+ * trying after it gave nothing. Otherwise, without any usable output (no nvidia-smi, no driver, no
+ * GPU), a reading is undefined, as one query's would be. A looping process that prints nothing
+ * new over two readings and for several intervals counts as hung and is ended. If Yardstick dies
+ * without stopping it, its next write hits a closed pipe and it exits too.
  */
 export class GpuMonitor {
   private child: ChildProcess | undefined;
   private started = false;
-  /** The latest reading per GPU index. */
-  private readonly latest = new Map<number, GpuReading>();
+  /**
+   * nvidia-smi prints one block of lines per interval, one per GPU by rising index: the last whole
+   * block, and the one coming in (a block can arrive in two reads).
+   */
+  private done = new Map<number, GpuReading>();
+  private current = new Map<number, GpuReading>();
+  private lastIndex = -Infinity;
   private lastLineAt = 0;
+  /** Lines read since the last `read()`: a reading that finds none may only have run before the pipe was read. */
+  private freshLines = 0;
+  private quietReads = 0;
   private partial = '';
   /** The looping process has ended: readings come from one query each from then on (or none without output). */
   private ended = false;
@@ -36,20 +45,39 @@ export class GpuMonitor {
     private readonly intervalMs: number,
   ) {}
 
-  /** The latest reading of every GPU, or undefined when nvidia-smi gave none. */
-  async read(): Promise<GpuReading[] | undefined> {
-    if (!this.started) this.start();
+  /**
+   * The latest reading of every GPU, or undefined when nvidia-smi gave none. `keepTrying`: after the
+   * looping process gave nothing, query once per reading anyway (the sampler's `gpu: true`).
+   */
+  async read(keepTrying = false): Promise<GpuReading[] | undefined> {
+    if (!this.started && !this.ended) this.start();
     await this.first;
-    if (this.ended) return this.latest.size > 0 ? queryGpus(this.binary) : undefined;
-    if (performance.now() - this.lastLineAt > Math.max(5 * this.intervalMs, FIRST_READING_MS)) {
-      // Silent for several intervals: a hung nvidia-smi. Its last readings are not current.
+    if (this.ended) return this.lastLineAt > 0 || keepTrying ? queryGpus(this.binary) : undefined;
+    const fresh = this.freshLines;
+    this.freshLines = 0;
+    this.quietReads = fresh > 0 ? 0 : this.quietReads + 1;
+    // Silent for several intervals, and over two readings (one reading right after an event-loop
+    // stall can run before the pipe's waiting lines are read): a hung nvidia-smi, whose last
+    // readings are not current.
+    if (this.quietReads >= 2 && performance.now() - this.lastLineAt > Math.max(5 * this.intervalMs, FIRST_READING_MS)) {
       this.stop();
-      return undefined;
+      return keepTrying ? queryGpus(this.binary) : undefined;
     }
-    return [...this.latest.values()].sort((a, b) => a.index - b.index);
+    return this.snapshot();
   }
 
-  /** Ends the looping process. Idempotent; a later read falls back to one query per reading. */
+  /**
+   * The block coming in, completed by the last whole block's GPUs it has not reached yet. A GPU
+   * whose row turned unreadable ([N/A]) drops out once a block without it is whole, as it would
+   * from one query, instead of keeping its last values.
+   */
+  private snapshot(): GpuReading[] {
+    const out = [...this.current.values()];
+    for (const g of this.done.values()) if (g.index > this.lastIndex) out.push(g);
+    return out.sort((a, b) => a.index - b.index);
+  }
+
+  /** Ends the looping process, or keeps it from starting. Idempotent; a later read falls back to one query per reading. */
   stop(): void {
     this.ended = true;
     this.child?.kill();
@@ -60,13 +88,13 @@ export class GpuMonitor {
   private start(): void {
     this.started = true;
     this.first = new Promise<void>((resolve) => {
+      // Kept referenced: a process that only waits for its first GPU reading stays alive for it.
+      const timer = setTimeout(() => this.stop(), FIRST_READING_MS);
       this.firstDone = () => {
         this.firstDone = undefined;
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(() => this.stop(), FIRST_READING_MS);
-      timer.unref();
     });
     let child: ChildProcess;
     try {
@@ -76,14 +104,16 @@ export class GpuMonitor {
       return;
     }
     this.child = child;
-    // Never keeps Yardstick alive on its own, nor outlives it for long (see the class comment).
+    // Never keeps Yardstick alive once running, nor outlives it for long (see the class comment).
     child.unref();
     const stdout = child.stdout!;
     (stdout as unknown as { unref?: () => void }).unref?.();
     stdout.setEncoding('utf8');
     stdout.on('data', (text: string) => this.take(text));
     child.once('error', () => this.ended || this.stop());
-    child.once('exit', () => {
+    // 'close', not 'exit': it comes after the last output was read, so a process that prints once
+    // and exits is never taken for one that printed nothing.
+    child.once('close', () => {
       if (this.child === child) this.child = undefined;
       this.ended = true;
       this.firstDone?.();
@@ -95,7 +125,15 @@ export class GpuMonitor {
     this.partial = lines.pop() ?? '';
     const readings = parseGpuCsv(lines.join('\n'));
     if (readings.length === 0) return;
-    for (const r of readings) this.latest.set(r.index, r);
+    for (const r of readings) {
+      if (r.index <= this.lastIndex) {
+        this.done = this.current;
+        this.current = new Map();
+      }
+      this.current.set(r.index, r);
+      this.lastIndex = r.index;
+    }
+    this.freshLines += readings.length;
     this.lastLineAt = performance.now();
     this.firstDone?.();
   }

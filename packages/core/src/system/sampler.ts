@@ -234,11 +234,14 @@ export class SystemSampler implements SystemWindows {
   async stop(): Promise<SystemSummary> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running && this.run) {
-      this.running = false;
-      await this.finish(this.run);
+    try {
+      if (this.running && this.run) {
+        this.running = false;
+        await this.finish(this.run);
+      }
+    } finally {
+      this.gpu.stop();
     }
-    this.gpu.stop();
     return this.summarize();
   }
 
@@ -265,8 +268,13 @@ export class SystemSampler implements SystemWindows {
   /** Ends a series: it leaves the interval readings, takes a last one of its own, and is stamped stopped. */
   private async finish(series: SystemSeries): Promise<void> {
     this.open.delete(series);
-    await this.reading([series]);
-    series.stoppedAt = performance.now();
+    try {
+      await this.reading([series]);
+    } finally {
+      series.stoppedAt = performance.now();
+      // Windows used without start(): the last one closed ends nvidia-smi (stop() does otherwise).
+      if (!this.running && this.open.size === 0) this.gpu.stop();
+    }
   }
 
   private tick(): void {
@@ -304,7 +312,7 @@ export class SystemSampler implements SystemWindows {
     }
     if (this.gpuEnabled) {
       tasks.push(
-        this.gpu.read().then((gpus) => {
+        this.gpu.read(this.options.gpu === true).then((gpus) => {
           if (!gpus) {
             // 'auto' stops asking after the first miss; an explicit `true` keeps trying.
             if (this.options.gpu !== true) {
