@@ -98,6 +98,10 @@ export class JournalStore implements ResultsStore {
   private needsNewline = false;
   /** The write buffer, reused batch after batch (see encode). */
   private encoded = Buffer.alloc(0);
+  /** Bytes in the journal file (this store is its only writer: the run lock): where a failed batch is cut back to. */
+  private size = 0;
+  /** A failed batch left part of a line that could not be cut off: nothing more is appended after it. */
+  private broken: YardstickError | undefined;
   resumedCount = 0;
   lastAttempt = 0;
   /** Set when opening cut a torn last line (the kernel logs it); undefined when nothing was cut. */
@@ -128,6 +132,7 @@ export class JournalStore implements ResultsStore {
       await store.recover();
       store.handle = await open(store.path, 'a');
       if (store.needsNewline) await store.handle.write('\n');
+      store.size = (await store.handle.stat()).size;
     } catch (e) {
       await store.handle?.close().catch(() => undefined);
       await store.lock.release();
@@ -210,6 +215,7 @@ export class JournalStore implements ResultsStore {
 
   append(record: SampleRecord, line?: string): Promise<void> {
     if (this.closed) return Promise.reject(new YardstickError(ERROR_CODES.STORE_FAILED, `results store ${this.path} is closed`));
+    if (this.broken) return Promise.reject(this.broken);
     // Only a resumed journal has keys seen before; a fresh run skips building the key per record.
     if (this.occurrences.size > 0) {
       const key = recordKey(record.benchmark, record.sample.id);
@@ -251,9 +257,16 @@ export class JournalStore implements ResultsStore {
           const batch = this.batch!;
           this.lines = [];
           this.batch = undefined;
+          const before = this.size;
+          if (this.broken) {
+            batch.reject(this.broken);
+            continue;
+          }
+          let written = false;
           try {
             if (!this.handle) throw new Error('journal not open');
             await this.writeAll(this.encode(lines));
+            written = true;
             if (this.sync && this.syncIntervalMs === 0) {
               await this.handle.datasync();
               this.lastSync = performance.now();
@@ -262,6 +275,7 @@ export class JournalStore implements ResultsStore {
             if (this.unsynced && performance.now() - this.lastSync >= this.syncIntervalMs) await this.syncNow();
           } catch (cause) {
             batch.reject(new YardstickError(ERROR_CODES.STORE_FAILED, `could not write results to ${this.path}`, { cause }));
+            if (!written) await this.cutBack(before, cause);
           }
         }
       } finally {
@@ -308,9 +322,26 @@ export class JournalStore implements ResultsStore {
       const { bytesWritten } = await this.handle!.write(buf, at, length - at);
       if (!(bytesWritten > 0)) throw new Error(`the write stopped after ${at} of ${length} bytes`);
       at += bytesWritten;
+      this.size += bytesWritten;
     }
     // One outsized batch (a record with a huge reply) does not keep its buffer for the whole run.
     if (buf.length > MAX_KEPT_BUFFER) this.encoded = Buffer.alloc(0);
+  }
+
+  /**
+   * After a failed batch: cuts off what of it reached the file (a full disk fails a write part way).
+   * Left there, that part of a line would run into the next batch's first line: a line in the middle
+   * of the journal that resume refuses, and a record lost that was acknowledged. When the cut fails
+   * too, nothing more is appended, so the torn line stays the last one (which resume cuts).
+   */
+  private async cutBack(size: number, cause: unknown): Promise<void> {
+    if (this.size <= size) return;
+    try {
+      await this.handle!.truncate(size);
+      this.size = size;
+    } catch {
+      this.broken = new YardstickError(ERROR_CODES.STORE_FAILED, `could not write results to ${this.path}, and a partly written line is at its end: nothing more is appended`, { cause });
+    }
   }
 
   /** Resolves when everything appended so far is written and fdatasync'd. */

@@ -104,4 +104,35 @@ describe('journal group commit and sync policy', () => {
       proto.write = original;
     }
   });
+
+  it('a batch whose write fails part way (a full disk) is cut off: the next batch starts on a line of its own and the journal reopens', async () => {
+    const { open } = await import('node:fs/promises');
+    const probe = await open(join(tmpdir(), `ys-probe-f-${process.pid}`), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
+    await probe.close();
+    const original = proto.write;
+    let calls = 0;
+    // The first batch: 100 bytes stored, then ENOSPC. Every later write works.
+    proto.write = function (this: unknown, buffer: unknown, offset: unknown, length: unknown, ...rest: unknown[]) {
+      calls++;
+      if (calls === 1) return original.call(this, buffer, offset, 100, ...rest);
+      if (calls === 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return original.call(this, buffer, offset, length, ...rest);
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'ys-enospc-'));
+    try {
+      const store = await JournalStore.open(dir, { batchSize: 4, flushMs: 1 });
+      const first = await Promise.allSettled(['a', 'b', 'c', 'd'].map((id) => store.append(record(id))));
+      expect(first.every((r) => r.status === 'rejected')).toBe(true);
+      await Promise.all(['e', 'f'].map((id) => store.append(record(id))));
+      await store.close();
+      const ids = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as SampleRecord).sample.id);
+      expect(ids).toEqual(['e', 'f']);
+      const again = await JournalStore.open(dir);
+      expect(again.recovered).toBeUndefined();
+      await again.close();
+    } finally {
+      proto.write = original;
+    }
+  });
 });
