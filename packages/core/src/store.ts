@@ -60,7 +60,7 @@ export interface JournalRecovery {
   message: string;
 }
 
-/** The largest write buffer kept between batches (8 MiB); a larger one is dropped after its write. */
+/** The largest batch (in bytes) whose write buffer is kept for the next one (8 MiB). */
 const MAX_KEPT_BUFFER = 8 * 1024 * 1024;
 
 /**
@@ -305,7 +305,7 @@ export class JournalStore implements ResultsStore {
   private encode(lines: string[]): number {
     let bound = 0;
     for (const line of lines) bound += line.length * 3 + 1; // a UTF-16 code unit is at most 3 UTF-8 bytes
-    if (this.encoded.length < bound) this.encoded = Buffer.allocUnsafeSlow(Math.max(bound, 2 * this.encoded.length));
+    if (this.encoded.length < bound) this.encoded = Buffer.allocUnsafeSlow(bound);
     const buf = this.encoded;
     let at = 0;
     for (const line of lines) {
@@ -324,8 +324,9 @@ export class JournalStore implements ResultsStore {
       at += bytesWritten;
       this.size += bytesWritten;
     }
-    // One outsized batch (a record with a huge reply) does not keep its buffer for the whole run.
-    if (buf.length > MAX_KEPT_BUFFER) this.encoded = Buffer.alloc(0);
+    // One outsized batch (records with huge replies) does not keep its buffer for the whole run;
+    // batches under the limit reuse theirs (at most 3× the limit: the size is a worst-case bound).
+    if (length > MAX_KEPT_BUFFER) this.encoded = Buffer.alloc(0);
   }
 
   /**
