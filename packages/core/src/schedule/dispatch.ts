@@ -57,6 +57,13 @@ export type Items<T> = AsyncIterator<T> | Iterator<T>;
 const now = () => performance.now();
 /** Mixed into the run's seed for the warm-up's schedule, so the measured one keeps the seed itself. */
 const WARMUP_SEED = 0x5bd1e995;
+/**
+ * From this rate (req/s; a mean gap of 0.2 ms) a wait shorter than a timer tick is spun rather than
+ * slept (see spinUntil). Below it, sleeping one tick keeps lag p99 near 1 ms (10,000 req/s held at
+ * 1.3–4.3 ms in the fifteenth pass's runs) and spinning would cost a core for nothing: 66% of one at
+ * 2,000 req/s against 13% sleeping, CPU that an engine on the same machine may need.
+ */
+const SPIN_FROM_RATE = 5000;
 /** The longest spin turn counted idle: an empty turn (a zero-timeout poll, the timers' check) takes a few µs. */
 const IDLE_TURN_MS = 0.05;
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -119,14 +126,28 @@ class Dispatcher<T> {
   };
   /** Tells a stale sleep timer (the loop was woken by a reply first) from the current one. */
   private sleeps = 0;
+  /**
+   * The timer of short sleeps (below SPIN_FROM_RATE), one object re-armed with refresh(): most such
+   * sleeps end early (a reply wakes the loop), and a timer made and cleared per sleep cost more than
+   * the wait.
+   */
+  private shortTimer: NodeJS.Timeout | undefined;
+  private shortTimerFor = -1;
+  private readonly onShortTimer = (): void => this.onSleepTimer(this.shortTimerFor);
 
-  /** Sleeps `ms` (a timer), or less when a finished request finds the loop due at `dueAt`. */
+  /** Sleeps `ms` (a timer; one tick when under 1 ms), or less when a finished request finds the loop due at `dueAt`. */
   private sleepUntil(ms: number, dueAt: number): Promise<void> {
     const sleep = ++this.sleeps;
     return new Promise<void>((resolve) => {
       this.wake = resolve;
       this.wakeAt = dueAt;
-      setTimeout(this.onSleepTimer, ms, sleep);
+      if (ms > 1) {
+        setTimeout(this.onSleepTimer, ms, sleep);
+        return;
+      }
+      this.shortTimerFor = sleep;
+      if (this.shortTimer) this.shortTimer.refresh();
+      else this.shortTimer = setTimeout(this.onShortTimer, 1);
     });
   }
 
@@ -141,7 +162,7 @@ class Dispatcher<T> {
     // A short turn that read no reply did nothing but spin: idle, as the event loop's utilisation
     // reads it (spin-idle.ts). A longer one did other work too (a journal write, a timer): active.
     const turn = at - this.spinTurnAt;
-    if (reads === this.spinReads && turn < IDLE_TURN_MS) addSpinIdle(turn);
+    if (reads === this.spinReads && turn < IDLE_TURN_MS) addSpinIdle(this.spinTurnAt, at);
     this.spinReads = reads;
     this.spinTurnAt = at;
     if (at < this.spinAt && !this.options.signal.aborted) {
@@ -155,13 +176,13 @@ class Dispatcher<T> {
 
   /**
    * Waits until `at` by spinning: event-loop turns back to back (setImmediate), each of which
-   * polls the sockets and reads the replies that came in, until the time is reached. For waits
-   * shorter than a timer tick: putting the thread to sleep in epoll and waking it costs more than
-   * that. Measured on the 2-vCPU VM (`pnpm bench:client`, alternating runs): sleeping one timer
-   * tick instead, woken early by replies, held lag p50 at 0.13 ms but p99 at 42–90 ms at 25,000
-   * req/s, where spinning held p50 0.006–0.03 ms and p99 7–11 ms; the client's capacity rose
-   * because the loop no longer paid a wake-up per reply. The idle turns are kept out of the
-   * event-loop utilisation (spin-idle.ts).
+   * polls the sockets and reads the replies that came in, until the time is reached. For the last
+   * millisecond of every wait, and from SPIN_FROM_RATE for whole waits shorter than a timer tick:
+   * putting the thread to sleep in epoll and waking it costs more than that on the 2-vCPU VM. At
+   * 20,000 req/s a loop sleeping one tick per wait was woken about once per reply; spinning,
+   * `pnpm bench:client` held 20,000 req/s at lag p99 < 5 ms in four of six runs, against none of
+   * fourteen before (the benchmark-serving README's sixteenth pass). The idle turns are kept out of
+   * the event-loop utilisation (spin-idle.ts).
    */
   private spinUntil(at: number): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -237,6 +258,7 @@ class Dispatcher<T> {
     const cap = options.concurrency ?? Infinity;
     const capped = Number.isFinite(cap);
     const profile = this.profile!;
+    const spinShortWaits = profile.rate >= SPIN_FROM_RATE;
     // Two schedules: the warm-up's own (another seed) while it lasts, then the measured one, which
     // starts as the warm-up ends (or at once without one) and is the same whatever warm-up ran before
     // it. A fresh Poisson process from that moment is the same process continued (it has no memory).
@@ -276,14 +298,17 @@ class Dispatcher<T> {
         const wait = at - now();
         if (wait > 0) {
           // Never before the schedule. A wait over 1 ms sleeps until 1 ms before (timers fire up to
-          // ~1 ms late), then spins the rest, as does a shorter wait from the start (spinUntil): the
-          // send is on time. Sending early instead, as this loop once did, put most requests above
+          // ~1 ms late), then spins the rest; from SPIN_FROM_RATE a shorter wait is spun from the
+          // start (spinUntil): the send is on time. Below it, a shorter wait sleeps one timer tick,
+          // woken early by a finished reply once the send is due, and goes out up to ~1 ms late,
+          // counted as lag: at those rates that keeps the client off a core it would otherwise spin. Sending early instead, as this loop once did, put most requests above
           // 1,000 req/s 0.3-0.9 ms ahead of their arrival time, unseen by the lag metric. The spin
           // also covers a timer that fires early: libuv counts from the loop's cached time, which
           // can trail the clock. A reply read after the send fell due wakes a sleeping loop before
           // its timer (see finished).
           if (wait > 1) await this.sleepUntil(wait - 1, at);
-          if (now() < at) await this.spinUntil(at);
+          else if (!spinShortWaits) await this.sleepUntil(wait, at);
+          if (now() < at && !signal.aborted) await this.spinUntil(at);
           if (signal.aborted) break;
           sinceYield = 0;
         } else if (++sinceYield >= 32) {
@@ -323,6 +348,7 @@ class Dispatcher<T> {
       }
     } finally {
       signal.removeEventListener('abort', this.wakeNow);
+      if (this.shortTimer) clearTimeout(this.shortTimer);
     }
     if (this.inFlight > 0) await new Promise<void>((r) => (this.allDone = r));
     return this.count;
