@@ -76,63 +76,67 @@ describe('journal group commit and sync policy', () => {
     await store.close();
   });
 
-  it('a write that stores only part of a batch is continued, not taken for the whole batch', async () => {
-    // A file write may store fewer bytes than asked (a signal, a filling disk): the rest used to be
-    // dropped silently while the records were acknowledged.
+  type Write = (this: unknown, buffer: unknown, offset: unknown, length: unknown, ...rest: unknown[]) => Promise<{ bytesWritten: number }>;
+  /** Runs `fn` with FileHandle#write replaced by `wrap(original)`, then puts the original back. */
+  async function withWrite<T>(wrap: (original: Write) => Write, fn: () => Promise<T>): Promise<T> {
     const { open } = await import('node:fs/promises');
     const probe = await open(join(tmpdir(), `ys-probe-w-${process.pid}`), 'w');
-    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
+    const proto = Object.getPrototypeOf(probe) as { write: Write };
     await probe.close();
     const original = proto.write;
-    let calls = 0;
-    proto.write = function (this: unknown, buffer: unknown, offset: unknown, length: unknown, ...rest: unknown[]) {
-      calls++;
-      // At most 100 bytes per call.
-      return original.call(this, buffer, offset, typeof length === 'number' ? Math.min(length, 100) : length, ...rest);
-    };
-    const dir = await mkdtemp(join(tmpdir(), 'ys-short-'));
+    proto.write = wrap(original);
     try {
-      const store = await JournalStore.open(dir, { batchSize: 8, flushMs: 1 });
-      // Non-ASCII text too: byte counts differ from string lengths.
-      const records = Array.from({ length: 20 }, (_, i) => ({ ...record(String(i)), result: { text: `żółw ✓ 𝔘 ${'x'.repeat(i * 7)}`, timing: { sentAt: i, chunksMs: [0.5], doneMs: 1 } } }));
-      await Promise.all(records.map((r) => store.append(r)));
-      await store.close();
-      const lines = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n');
-      expect(lines.map((l) => JSON.parse(l))).toEqual(records);
-      expect(calls).toBeGreaterThan(20);
+      return await fn();
     } finally {
       proto.write = original;
     }
+  }
+
+  it('a write that stores only part of a batch is continued, not taken for the whole batch', async () => {
+    // A file write may store fewer bytes than asked (a signal, a filling disk): the rest used to be
+    // dropped silently while the records were acknowledged.
+    let calls = 0;
+    // At most 100 bytes per call.
+    const atMost100 = (original: Write): Write =>
+      function (buffer, offset, length, ...rest) {
+        calls++;
+        return original.call(this, buffer, offset, typeof length === 'number' ? Math.min(length, 100) : length, ...rest);
+      };
+    const dir = await mkdtemp(join(tmpdir(), 'ys-short-'));
+    // Non-ASCII text too: byte counts differ from string lengths.
+    const records = Array.from({ length: 20 }, (_, i) => ({ ...record(String(i)), result: { text: `żółw ✓ 𝔘 ${'x'.repeat(i * 7)}`, timing: { sentAt: i, chunksMs: [0.5], doneMs: 1 } } }));
+    await withWrite(atMost100, async () => {
+      const store = await JournalStore.open(dir, { batchSize: 8, flushMs: 1 });
+      await Promise.all(records.map((r) => store.append(r)));
+      await store.close();
+    });
+    const lines = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual(records);
+    expect(calls).toBeGreaterThan(20);
   });
 
   it('a batch whose write fails part way (a full disk) is cut off: the next batch starts on a line of its own and the journal reopens', async () => {
-    const { open } = await import('node:fs/promises');
-    const probe = await open(join(tmpdir(), `ys-probe-f-${process.pid}`), 'w');
-    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
-    await probe.close();
-    const original = proto.write;
     let calls = 0;
     // The first batch: 100 bytes stored, then ENOSPC. Every later write works.
-    proto.write = function (this: unknown, buffer: unknown, offset: unknown, length: unknown, ...rest: unknown[]) {
-      calls++;
-      if (calls === 1) return original.call(this, buffer, offset, 100, ...rest);
-      if (calls === 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-      return original.call(this, buffer, offset, length, ...rest);
-    };
+    const fullOnce = (original: Write): Write =>
+      function (buffer, offset, length, ...rest) {
+        calls++;
+        if (calls === 1) return original.call(this, buffer, offset, 100, ...rest);
+        if (calls === 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+        return original.call(this, buffer, offset, length, ...rest);
+      };
     const dir = await mkdtemp(join(tmpdir(), 'ys-enospc-'));
-    try {
+    await withWrite(fullOnce, async () => {
       const store = await JournalStore.open(dir, { batchSize: 4, flushMs: 1 });
       const first = await Promise.allSettled(['a', 'b', 'c', 'd'].map((id) => store.append(record(id))));
       expect(first.every((r) => r.status === 'rejected')).toBe(true);
       await Promise.all(['e', 'f'].map((id) => store.append(record(id))));
       await store.close();
-      const ids = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as SampleRecord).sample.id);
-      expect(ids).toEqual(['e', 'f']);
-      const again = await JournalStore.open(dir);
-      expect(again.recovered).toBeUndefined();
-      await again.close();
-    } finally {
-      proto.write = original;
-    }
+    });
+    const ids = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as SampleRecord).sample.id);
+    expect(ids).toEqual(['e', 'f']);
+    const again = await JournalStore.open(dir);
+    expect(again.recovered).toBeUndefined();
+    await again.close();
   });
 });

@@ -11,18 +11,29 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
+/** A stand-in `nvidia-smi` in a fresh folder: `body(dir)` is its shell script after the shebang. */
+async function standInSmi(body: (dir: string) => string): Promise<{ smi: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ys-smi-'));
+  dirs.push(dir);
+  const smi = join(dir, 'nvidia-smi');
+  await writeFile(smi, `#!/bin/sh\n${body(dir)}`);
+  await chmod(smi, 0o755);
+  return { smi, dir };
+}
+
+/** Waits a moment for a stopped stand-in to be gone, then checks that it is. */
+async function expectEnded(pid: string | undefined): Promise<void> {
+  await new Promise((r) => setTimeout(r, 100));
+  expect(processAlive(Number(pid))).toBe(false);
+}
+
 /**
  * A stand-in nvidia-smi that loops as the real one does with `-lms N`: two GPUs per block, GPU 0's
  * memory and utilisation rising each block. It logs each start and its pid.
  */
-async function loopingSmi(): Promise<{ smi: string; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'ys-smi-loop-'));
-  dirs.push(dir);
-  const smi = join(dir, 'nvidia-smi');
-  await writeFile(
-    smi,
-    `#!/bin/sh
-echo "$$ $*" >> "${dir}/starts"
+function loopingSmi(): Promise<{ smi: string; dir: string }> {
+  return standInSmi(
+    (dir) => `echo "$$ $*" >> "${dir}/starts"
 ms=1000; prev=""
 for a in "$@"; do [ "$prev" = "-lms" ] && ms=$a; prev=$a; done
 i=0
@@ -33,8 +44,6 @@ while :; do
 done
 `,
   );
-  await chmod(smi, 0o755);
-  return { smi, dir };
 }
 
 describe('GPU readings from one looping nvidia-smi', () => {
@@ -55,16 +64,11 @@ describe('GPU readings from one looping nvidia-smi', () => {
     expect(gpus[0]!.memory_used_mb.mean).toBeLessThan(gpus[0]!.memory_used_mb.peak);
     expect(gpus[0]!.utilization_percent.peak).toBeGreaterThan(0);
     expect(gpus[1]!.memory_used_mb).toEqual({ mean: 100, peak: 100 });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(processAlive(Number(pid))).toBe(false);
+    await expectEnded(pid);
   });
 
   it('an nvidia-smi that prints once and exits (no looping) is queried once per reading instead', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ys-smi-once-'));
-    dirs.push(dir);
-    const once = join(dir, 'nvidia-smi');
-    await writeFile(once, `#!/bin/sh\necho "$$" >> "${dir}/starts"\nprintf '0, Once GPU, 2048, 16384, 75\\n'\n`);
-    await chmod(once, 0o755);
+    const { smi: once, dir } = await standInSmi((dir) => `echo "$$" >> "${dir}/starts"\nprintf '0, Once GPU, 2048, 16384, 75\\n'\n`);
     const sampler = new SystemSampler({ intervalMs: 50, nvidiaSmi: once });
     sampler.start();
     await new Promise((r) => setTimeout(r, 300));
@@ -85,11 +89,7 @@ describe('GPU readings from one looping nvidia-smi', () => {
   });
 
   it('a reading of an nvidia-smi that prints once and exits always has that output (it once raced the exit)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ys-smi-race-'));
-    dirs.push(dir);
-    const once = join(dir, 'nvidia-smi');
-    await writeFile(once, `#!/bin/sh\nprintf '0, Once GPU, 2048, 16384, 75\\n'\n`);
-    await chmod(once, 0o755);
+    const { smi: once } = await standInSmi(() => `printf '0, Once GPU, 2048, 16384, 75\\n'\n`);
     const missed: number[] = [];
     for (let i = 0; i < 40; i++) {
       const monitor = new GpuMonitor(once, 100);
@@ -113,17 +113,12 @@ describe('GPU readings from one looping nvidia-smi', () => {
     const summary = await window.close();
     expect(summary.gpu?.map((g) => g.index)).toEqual([0, 1]);
     const [pid] = (await readFile(join(dir, 'starts'), 'utf8')).trim().split(' ');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(processAlive(Number(pid))).toBe(false);
+    await expectEnded(pid);
   });
 
   it("gpu: true keeps trying after nvidia-smi gave nothing; 'auto' stops asking", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ys-smi-flaky-'));
-    dirs.push(dir);
-    const flaky = join(dir, 'nvidia-smi');
     // Fails without output on its first start (a driver not ready yet), then answers once per start.
-    await writeFile(flaky, `#!/bin/sh\nif [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; exit 9; fi\nprintf '0, Late GPU, 512, 16384, 5\\n'\n`);
-    await chmod(flaky, 0o755);
+    const { smi: flaky, dir } = await standInSmi((dir) => `if [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; exit 9; fi\nprintf '0, Late GPU, 512, 16384, 5\\n'\n`);
     const keen = new SystemSampler({ intervalMs: 50, nvidiaSmi: flaky, gpu: true });
     keen.start();
     await new Promise((r) => setTimeout(r, 250));
