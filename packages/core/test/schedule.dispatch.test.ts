@@ -88,6 +88,8 @@ describe('dispatch', () => {
     // 0.5 req/s: the first send is due one gap (2 s) after the start, as vLLM's; the run is aborted at 50 ms.
     const controller = new AbortController();
     const sent: number[] = [];
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
     setTimeout(() => controller.abort(), 50);
     const t0 = performance.now();
     const count = await dispatch(items(5), { rate: 0.5, arrival: 'constant', seed: 1, signal: controller.signal }, async (i) => {
@@ -96,6 +98,8 @@ describe('dispatch', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(sent).toEqual([]);
     expect(count).toBe(0);
+    // Nor is its 2 s sleep's timer left behind to hold the process open.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('open loop with a cap: time waiting for a slot is queue time, not client lag', async () => {

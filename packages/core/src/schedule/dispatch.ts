@@ -119,8 +119,13 @@ class Dispatcher<T> {
     const wake = this.wake;
     this.wake = undefined;
     this.wakeAt = Infinity;
+    // A long sleep's timer, when a reply or an abort woke the loop first: it would hold the process
+    // open for the rest of the gap (seconds at low rates) after the run ended.
+    if (this.longTimer) clearTimeout(this.longTimer);
+    this.longTimer = undefined;
     wake?.();
   };
+  private longTimer: NodeJS.Timeout | undefined;
   private readonly onSleepTimer = (sleep: number): void => {
     if (this.sleeps === sleep) this.wakeNow();
   };
@@ -142,7 +147,7 @@ class Dispatcher<T> {
       this.wake = resolve;
       this.wakeAt = dueAt;
       if (ms > 1) {
-        setTimeout(this.onSleepTimer, ms, sleep);
+        this.longTimer = setTimeout(this.onSleepTimer, ms, sleep);
         return;
       }
       this.shortTimerFor = sleep;
