@@ -379,9 +379,17 @@ export class JournalStore implements ResultsStore {
   async *read(): AsyncIterable<SampleRecord> {
     await this.flush();
     const remaining = new Map(this.occurrences);
-    for await (const { line } of readLines(this.path)) {
+    for await (const { line, terminated } of readLines(this.path)) {
       if (!line) continue;
-      const record = JSON.parse(line) as SampleRecord;
+      let record: SampleRecord;
+      try {
+        record = JSON.parse(line) as SampleRecord;
+      } catch (error) {
+        // A batch that failed part way and could not be cut off leaves a torn last line (see
+        // cutBack): its records were never acknowledged; every line before it still counts.
+        if (!terminated && this.broken) continue;
+        throw error;
+      }
       const key = recordKey(record.benchmark, record.sample.id);
       const left = remaining.get(key);
       if (left !== undefined) {
@@ -445,7 +453,7 @@ function corruptLine(path: string, line: number, problem: string): YardstickErro
  * file size). Splits 1 MiB reads on LF by hand: readline's regex split and per-line string building
  * were about a fifth of the time to read the records back for the summary (profile of 100,000).
  */
-async function* readLines(path: string): AsyncIterable<{ line: string; bytes: number }> {
+async function* readLines(path: string): AsyncIterable<{ line: string; bytes: number; terminated: boolean }> {
   let carry: Buffer | undefined;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
@@ -454,10 +462,10 @@ async function* readLines(path: string): AsyncIterable<{ line: string; bytes: nu
     for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
       const end = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
       // bytes counts the whole line with its ending (CRLF is two bytes): recovery cuts the file by it.
-      yield { line: buf.toString('utf8', start, end), bytes: nl - start + 1 };
+      yield { line: buf.toString('utf8', start, end), bytes: nl - start + 1, terminated: true };
       start = nl + 1;
     }
     if (start < buf.length) carry = buf.subarray(start);
   }
-  if (carry && carry.length > 0) yield { line: carry.toString('utf8'), bytes: carry.length + 1 };
+  if (carry && carry.length > 0) yield { line: carry.toString('utf8'), bytes: carry.length + 1, terminated: false };
 }

@@ -139,4 +139,41 @@ describe('journal group commit and sync policy', () => {
     expect(again.recovered).toBeUndefined();
     await again.close();
   });
+
+  it('when the failed part cannot be cut off either, nothing more is appended and the records before it still read back', async () => {
+    let calls = 0;
+    const fullOnce = (original: Write): Write =>
+      function (buffer, offset, length, ...rest) {
+        calls++;
+        if (calls === 2) return original.call(this, buffer, offset, 100, ...rest);
+        if (calls === 3) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+        return original.call(this, buffer, offset, length, ...rest);
+      };
+    const { open } = await import('node:fs/promises');
+    const probe = await open(join(tmpdir(), `ys-probe-t-${process.pid}`), 'w');
+    const proto = Object.getPrototypeOf(probe) as { truncate: () => Promise<void> };
+    await probe.close();
+    const truncate = proto.truncate;
+    proto.truncate = () => Promise.reject(new Error('EIO: i/o error, ftruncate'));
+    const dir = await mkdtemp(join(tmpdir(), 'ys-broken-'));
+    try {
+      await withWrite(fullOnce, async () => {
+        const store = await JournalStore.open(dir, { batchSize: 2, flushMs: 1 });
+        await Promise.all(['a', 'b'].map((id) => store.append(record(id))));
+        const failed = await Promise.allSettled(['c', 'd'].map((id) => store.append(record(id))));
+        expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+        await expect(store.append(record('e'))).rejects.toThrow(/nothing more is appended/);
+        const ids: string[] = [];
+        for await (const r of store.read()) ids.push(r.sample.id);
+        expect(ids).toEqual(['a', 'b']);
+        await store.close();
+      });
+    } finally {
+      proto.truncate = truncate;
+    }
+    // Reopened, the torn last line is cut, as after a crash mid-write.
+    const again = await JournalStore.open(dir);
+    expect(again.recovered).toBeDefined();
+    await again.close();
+  });
 });

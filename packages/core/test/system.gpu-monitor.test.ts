@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../src/testing/standin-fixtures.js';
 import { GpuMonitor } from '../src/system/gpu-monitor.js';
+import { queryGpus } from '../src/system/nvidia.js';
 import { SystemSampler } from '../src/system/sampler.js';
 
 const dirs: string[] = [];
@@ -116,18 +117,47 @@ describe('GPU readings from one looping nvidia-smi', () => {
     await expectEnded(pid);
   });
 
-  it("gpu: true keeps trying after nvidia-smi gave nothing; 'auto' stops asking", async () => {
-    // Fails without output on its first start (a driver not ready yet), then answers once per start.
-    const { smi: flaky, dir } = await standInSmi((dir) => `if [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; exit 9; fi\nprintf '0, Late GPU, 512, 16384, 5\\n'\n`);
+  it("gpu: true keeps trying after nvidia-smi gave nothing; 'auto' tries one plain query, then stops asking", async () => {
+    // Fails without output on its first two starts (a driver not ready yet), then answers once per start.
+    const { smi: flaky, dir } = await standInSmi(
+      (dir) => `echo x >> "${dir}/starts"\nif [ $(wc -l < "${dir}/starts") -le 2 ]; then exit 9; fi\nprintf '0, Late GPU, 512, 16384, 5\\n'\n`,
+    );
     const keen = new SystemSampler({ intervalMs: 50, nvidiaSmi: flaky, gpu: true });
     keen.start();
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 300));
     expect((await keen.stop()).gpu?.[0]?.name).toBe('Late GPU');
 
-    await rm(join(dir, 'tried'));
+    await rm(join(dir, 'starts'));
     const auto = new SystemSampler({ intervalMs: 50, nvidiaSmi: flaky });
     auto.start();
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 300));
     expect((await auto.stop()).gpu).toBeUndefined();
+    // The looping start and one plain query, nothing after.
+    expect((await readFile(join(dir, 'starts'), 'utf8')).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('a long event-loop stall is not taken for a hung nvidia-smi: the lines that came in meanwhile are read first', async () => {
+    const { smi, dir } = await loopingSmi();
+    const monitor = new GpuMonitor(smi, 100, 300);
+    expect(await monitor.read()).toHaveLength(2);
+    // The loop blocked 700 ms in the check phase, with a reading due in the next timers phase:
+    // that reading runs before the poll phase reads what nvidia-smi printed meanwhile.
+    const late = new Promise<Awaited<ReturnType<GpuMonitor['read']>>>((resolve) => {
+      setImmediate(() => {
+        setTimeout(() => resolve(monitor.read()), 1);
+        const until = performance.now() + 700;
+        while (performance.now() < until);
+      });
+    });
+    expect(await late).toHaveLength(2);
+    monitor.stop();
+    expect((await readFile(join(dir, 'starts'), 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a query of an nvidia-smi stuck for good (it ignores SIGTERM and never exits) gives up on time', async () => {
+    const { smi: stuck } = await standInSmi(() => `trap '' TERM\nprintf '0, Stuck GPU, 1, 16384, 1\\n'\nexec sleep 30\n`);
+    const t0 = performance.now();
+    expect(await queryGpus(stuck, 300)).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 });

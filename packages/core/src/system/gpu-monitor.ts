@@ -15,10 +15,10 @@ const FIRST_READING_MS = 5000;
  *
  * Falls back to one query per reading when the looping process ends by itself after printing
  * readings (an nvidia-smi without `-lms`, a stand-in that prints once), or when asked to keep
- * trying after it gave nothing. Otherwise, without any usable output (no nvidia-smi, no driver, no
- * GPU), a reading is undefined, as one query's would be. A looping process that prints nothing
- * new over two readings and for several intervals counts as hung and is ended. If Yardstick dies
- * without stopping it, its next write hits a closed pipe and it exits too.
+ * trying after it gave nothing; one that gave nothing gets one plain query in its place. Without
+ * any usable output (no nvidia-smi, no driver, no GPU), a reading is undefined, as one query's
+ * would be. A looping process silent for several intervals counts as hung and is ended. It is
+ * killed when Yardstick exits, and a closed pipe ends it at its next write if Yardstick dies.
  */
 export class GpuMonitor {
   private child: ChildProcess | undefined;
@@ -31,9 +31,10 @@ export class GpuMonitor {
   private current = new Map<number, GpuReading>();
   private lastIndex = -Infinity;
   private lastLineAt = 0;
-  /** Lines read since the last `read()`: a reading that finds none may only have run before the pipe was read. */
-  private freshLines = 0;
-  private quietReads = 0;
+  /** The looping process gave nothing and one plain query was tried in its place (see read). */
+  private queriedInstead = false;
+  /** Ends the looping process if Yardstick exits without stop() (an uncaught error, process.exit). */
+  private readonly killOnExit = (): void => void this.child?.kill();
   private partial = '';
   /** The looping process has ended: readings come from one query each from then on (or none without output). */
   private ended = false;
@@ -43,6 +44,8 @@ export class GpuMonitor {
   constructor(
     private readonly binary: string,
     private readonly intervalMs: number,
+    /** The shortest silence that counts as hung (default FIRST_READING_MS); tests shorten it. */
+    private readonly minSilentMs = FIRST_READING_MS,
   ) {}
 
   /**
@@ -52,18 +55,27 @@ export class GpuMonitor {
   async read(keepTrying = false): Promise<GpuReading[] | undefined> {
     if (!this.started && !this.ended) this.start();
     await this.first;
-    if (this.ended) return this.lastLineAt > 0 || keepTrying ? queryGpus(this.binary) : undefined;
-    const fresh = this.freshLines;
-    this.freshLines = 0;
-    this.quietReads = fresh > 0 ? 0 : this.quietReads + 1;
-    // Silent for several intervals, and over two readings (one reading right after an event-loop
-    // stall can run before the pipe's waiting lines are read): a hung nvidia-smi, whose last
-    // readings are not current.
-    if (this.quietReads >= 2 && performance.now() - this.lastLineAt > Math.max(5 * this.intervalMs, FIRST_READING_MS)) {
-      this.stop();
-      return keepTrying ? queryGpus(this.binary) : undefined;
+    if (!this.ended && this.silentTooLong()) {
+      // One event-loop turn first: a reading right after a long stall can run before the poll
+      // phase has read the lines that came in meanwhile.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Still silent for several intervals: a hung nvidia-smi, whose last readings are not current.
+      if (this.silentTooLong()) this.stop();
     }
-    return this.snapshot();
+    if (!this.ended) return this.snapshot();
+    // Ended (by itself, hung, or stopped): one query per reading when it printed readings before, or
+    // when asked to keep trying; once in its place when it gave nothing (a first reading slower
+    // than FIRST_READING_MS, an nvidia-smi that refuses -lms); otherwise none.
+    if (this.lastLineAt > 0 || keepTrying) return queryGpus(this.binary);
+    if (this.queriedInstead || !this.started) return undefined;
+    this.queriedInstead = true;
+    const gpus = await queryGpus(this.binary);
+    if (gpus) this.lastLineAt = performance.now();
+    return gpus;
+  }
+
+  private silentTooLong(): boolean {
+    return performance.now() - this.lastLineAt > Math.max(5 * this.intervalMs, this.minSilentMs);
   }
 
   /**
@@ -82,6 +94,7 @@ export class GpuMonitor {
     this.ended = true;
     this.child?.kill();
     this.child = undefined;
+    process.off('exit', this.killOnExit);
     this.firstDone?.();
   }
 
@@ -104,17 +117,19 @@ export class GpuMonitor {
       return;
     }
     this.child = child;
+    process.once('exit', this.killOnExit);
     // Never keeps Yardstick alive once running, nor outlives it for long (see the class comment).
     child.unref();
     const stdout = child.stdout!;
     (stdout as unknown as { unref?: () => void }).unref?.();
     stdout.setEncoding('utf8');
     stdout.on('data', (text: string) => this.take(text));
-    child.once('error', () => this.ended || this.stop());
+    child.on('error', () => this.ended || this.stop());
     // 'close', not 'exit': it comes after the last output was read, so a process that prints once
     // and exits is never taken for one that printed nothing.
     child.once('close', () => {
       if (this.child === child) this.child = undefined;
+      process.off('exit', this.killOnExit);
       this.ended = true;
       this.firstDone?.();
     });
@@ -133,7 +148,6 @@ export class GpuMonitor {
       this.current.set(r.index, r);
       this.lastIndex = r.index;
     }
-    this.freshLines += readings.length;
     this.lastLineAt = performance.now();
     this.firstDone?.();
   }

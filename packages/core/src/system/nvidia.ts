@@ -14,15 +14,31 @@ export const GPU_QUERY = ['--query-gpu=index,name,memory.used,memory.total,utili
 
 /**
  * One `nvidia-smi` query. Resolves undefined when nvidia-smi is missing, fails or prints nothing
- * usable (no GPU, no driver): GPU metrics are optional and must never fail a run.
+ * usable (no GPU, no driver): GPU metrics are optional and must never fail a run. Resolves after
+ * `timeoutMs` whatever the process does: one stuck in the driver may not even die of SIGKILL, and
+ * waiting for it would hold the end of the run.
  */
 export function queryGpus(binary = 'nvidia-smi', timeoutMs = 5000): Promise<GpuReading[] | undefined> {
   return new Promise((resolve) => {
-    execFile(binary, GPU_QUERY, { timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
-      if (error) return resolve(undefined);
+    let settled = false;
+    const settle = (gpus: GpuReading[] | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(gpus);
+    };
+    const child = execFile(binary, GPU_QUERY, { windowsHide: true }, (error, stdout) => {
+      if (error) return settle(undefined);
       const gpus = parseGpuCsv(String(stdout));
-      resolve(gpus.length > 0 ? gpus : undefined);
+      settle(gpus.length > 0 ? gpus : undefined);
     });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      child.unref();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      settle(undefined);
+    }, timeoutMs);
   });
 }
 
