@@ -92,6 +92,17 @@ describe('journal group commit and sync policy', () => {
     }
   }
 
+  /** A write where call number `at` stores only 100 bytes and the next fails with ENOSPC (a disk filling up); the rest work. */
+  const fullAt = (at: number) => (original: Write): Write => {
+    let calls = 0;
+    return function (buffer, offset, length, ...rest) {
+      calls++;
+      if (calls === at) return original.call(this, buffer, offset, 100, ...rest);
+      if (calls === at + 1) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return original.call(this, buffer, offset, length, ...rest);
+    };
+  };
+
   it('a write that stores only part of a batch is continued, not taken for the whole batch', async () => {
     // A file write may store fewer bytes than asked (a signal, a filling disk): the rest used to be
     // dropped silently while the records were acknowledged.
@@ -116,17 +127,9 @@ describe('journal group commit and sync policy', () => {
   });
 
   it('a batch whose write fails part way (a full disk) is cut off: the next batch starts on a line of its own and the journal reopens', async () => {
-    let calls = 0;
-    // The first batch: 100 bytes stored, then ENOSPC. Every later write works.
-    const fullOnce = (original: Write): Write =>
-      function (buffer, offset, length, ...rest) {
-        calls++;
-        if (calls === 1) return original.call(this, buffer, offset, 100, ...rest);
-        if (calls === 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-        return original.call(this, buffer, offset, length, ...rest);
-      };
     const dir = await mkdtemp(join(tmpdir(), 'ys-enospc-'));
-    await withWrite(fullOnce, async () => {
+    // The first batch: 100 bytes stored, then ENOSPC. Every later write works.
+    await withWrite(fullAt(1), async () => {
       const store = await JournalStore.open(dir, { batchSize: 4, flushMs: 1 });
       const first = await Promise.allSettled(['a', 'b', 'c', 'd'].map((id) => store.append(record(id))));
       expect(first.every((r) => r.status === 'rejected')).toBe(true);
@@ -141,14 +144,6 @@ describe('journal group commit and sync policy', () => {
   });
 
   it('when the failed part cannot be cut off either, nothing more is appended and the records before it still read back', async () => {
-    let calls = 0;
-    const fullOnce = (original: Write): Write =>
-      function (buffer, offset, length, ...rest) {
-        calls++;
-        if (calls === 2) return original.call(this, buffer, offset, 100, ...rest);
-        if (calls === 3) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-        return original.call(this, buffer, offset, length, ...rest);
-      };
     const { open } = await import('node:fs/promises');
     const probe = await open(join(tmpdir(), `ys-probe-t-${process.pid}`), 'w');
     const proto = Object.getPrototypeOf(probe) as { truncate: () => Promise<void> };
@@ -157,7 +152,8 @@ describe('journal group commit and sync policy', () => {
     proto.truncate = () => Promise.reject(new Error('EIO: i/o error, ftruncate'));
     const dir = await mkdtemp(join(tmpdir(), 'ys-broken-'));
     try {
-      await withWrite(fullOnce, async () => {
+      // The second batch: 100 bytes stored, then ENOSPC.
+      await withWrite(fullAt(2), async () => {
         const store = await JournalStore.open(dir, { batchSize: 2, flushMs: 1 });
         await Promise.all(['a', 'b'].map((id) => store.append(record(id))));
         const failed = await Promise.allSettled(['c', 'd'].map((id) => store.append(record(id))));
