@@ -20,10 +20,8 @@ export const GPU_QUERY = ['--query-gpu=index,name,memory.used,memory.total,utili
  */
 export function queryGpus(binary = 'nvidia-smi', timeoutMs = 5000): Promise<GpuReading[] | undefined> {
   return new Promise((resolve) => {
-    let settled = false;
+    // Whichever comes first, the answer or the deadline, settles it (a promise settles once).
     const settle = (gpus: GpuReading[] | undefined) => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       resolve(gpus);
     };

@@ -314,11 +314,9 @@ export class SystemSampler implements SystemWindows {
       tasks.push(
         this.gpu.read(this.options.gpu === true).then((gpus) => {
           if (!gpus) {
-            // 'auto' stops asking after the first miss; an explicit `true` keeps trying.
-            if (this.options.gpu !== true) {
-              this.gpuEnabled = false;
-              this.gpu.stop();
-            }
+            // 'auto' stops asking after the first miss (a miss means nvidia-smi has ended: see
+            // GpuMonitor.read); an explicit `true` keeps trying.
+            if (this.options.gpu !== true) this.gpuEnabled = false;
             return;
           }
           for (const g of gpus) for (const t of targets) t.addGpu(g);
