@@ -273,17 +273,23 @@ try {
       await closeStep();
       return sweep;
     });
+    // Sustained means every step up to it held, as a ramp is read: a step that held above one that
+    // missed is shown in the table and named on its own line, not taken as the figure.
     let sustained = 0;
+    let missedBelow = false;
+    const heldAboveMiss: number[] = [];
     const steps: unknown[] = [];
     console.log(`\nopen loop (Poisson arrivals, kernel path; each step ${STEP_WARMUP_S > 0 ? `${STEP_WARMUP_S} s of unmeasured warm-up at its rate, then ` : ''}${STEP_S} s measured):`);
     console.log(`${'rate req/s'.padStart(12)} ${'achieved'.padStart(10)} ${'lag p50 ms'.padStart(11)} ${'lag p99 ms'.padStart(11)} ${'failed'.padStart(7)} ${'CPU % client'.padStart(13)} ${'server'.padStart(7)} ${'loop busy'.padStart(10)}  client bottleneck?`);
-    for (const rate of RATES) {
+    for (const rate of [...RATES].sort((a, b) => a - b)) {
       const step = `serving[rate=${rate}]`;
       const perf = summary.benchmarks[step]?.performance;
       if (!perf) continue;
       const lag = perf.client_lag_ms!;
       const ok = lag.p99 < 5 && perf.request_throughput >= 0.95 * rate && perf.failed === 0;
-      if (ok) sustained = Math.max(sustained, rate);
+      if (!ok) missedBelow = true;
+      else if (missedBelow) heldAboveMiss.push(rate);
+      else sustained = Math.max(sustained, rate);
       const cpu = stepCpu.get(step);
       const clientCpu = cpu?.yardstick.cpu_percent.mean;
       const serverCpu = cpu?.engine?.cpu_percent.mean;
@@ -294,9 +300,10 @@ try {
       );
       steps.push({ rate, achieved: perf.request_throughput, lagP50: lag.median, lagP99: lag.p99, failed: perf.failed, bottleneck: perf.client_bottleneck, clientCpuPercent: clientCpu, serverCpuPercent: serverCpu, eventLoopBusy: busy });
     }
-    line('max sustained rate (lag p99 < 5 ms)', `${fmt(sustained)} req/s`);
+    line('max sustained rate (lag p99 < 5 ms)', `${fmt(sustained)} req/s${sustained > 0 ? ' (every step up to it held)' : ''}`);
+    if (heldAboveMiss.length) line('  also held, above a step that missed', `${heldAboveMiss.map((r) => fmt(r)).join(', ')} req/s (not counted)`);
     if (wrkAround) line('  the machine meanwhile: wrk before / after', `${fmt(wrkAround[0])} / ${fmt(wrkAround[1])} req/s`);
-    results.rates = { steps, maxSustained: sustained, stepSeconds: STEP_S, warmupSeconds: STEP_WARMUP_S, wrkAround };
+    results.rates = { steps, maxSustained: sustained, heldAboveMiss, stepSeconds: STEP_S, warmupSeconds: STEP_WARMUP_S, wrkAround };
     verdicts.push(['≥ 20,000 streamed req/s held, open loop, lag p99 < 5 ms', sustained >= 20_000, `${fmt(sustained)} req/s`]);
   }
 
