@@ -34,7 +34,8 @@ export interface BenchmarkRegistry {
   list(): readonly BenchmarkSource[];
 }
 
-export type RunMode = 'run' | 'score';
+/** 'run': the whole lifecycle; 'score': saved generations re-scored, no engine; 'check': `yardstick validate`, the benchmarks' setup alone (no engine started, nothing generated). */
+export type RunMode = 'run' | 'score' | 'check';
 
 /** Everything a hook receives about the current run. */
 export interface RunContext {

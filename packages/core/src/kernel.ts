@@ -1,11 +1,11 @@
 import { asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import semver from 'semver';
 import type { z } from 'zod';
 import { problemsFromZod } from './config/problems.js';
 import type { ResolvedConfig } from './config/schema.js';
-import type { BenchmarkRegistry, BenchmarkSource, RunContext, RunEventMap, RunEvents, RunMode } from './context.js';
+import type { BenchmarkSource, RunEventMap, RunMode } from './context.js';
 import { ERROR_CODES, YardstickError, describeError, isYardstickError, toError } from './errors.js';
 import { createKernelHooks, STAGE, type HookName, type KernelHooks, type PluginHooks } from './hooks.js';
 import { installInterceptors } from './interceptors.js';
@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { createModelFamilyRegistry } from './model.js';
 import type { Cradle, Plugin } from './plugin.js';
 import { phaseLoad, phasesOf, runBenchmark, sendWarmup, type PhaseOutcome } from './run-benchmark.js';
+import { createRunContext } from './run-context.js';
 import { JournalStore, type ResultsStore } from './store.js';
 import { summarizeStore } from './summarize.js';
 import { SystemSampler, type SystemSummary } from './system/sampler.js';
@@ -39,6 +40,23 @@ export interface RunOptions {
   startedAt?: string;
   /** Only samples passing this are run (re-scoring saved predictions skips samples without one). */
   sampleFilter?: (benchmark: string, sample: import('./types.js').Sample) => boolean;
+}
+
+/** What `Kernel.check` found for one benchmark. */
+export interface BenchmarkCheck {
+  name: string;
+  /** Samples the benchmark yields (after `limit`). */
+  samples: number;
+  /** Its phases: one, or one per sweep step. */
+  phases: string[];
+  /** The data files it read. */
+  files: string[];
+}
+
+export interface BenchmarkCheckReport {
+  benchmarks: BenchmarkCheck[];
+  /** What the benchmarks' setup reported with `run.warn` (e.g. a part only a running engine can check). */
+  warnings: string[];
 }
 
 interface UsedPlugin {
@@ -99,6 +117,13 @@ export class Kernel {
     return this;
   }
 
+  /** Once per kernel: a run (or check) applies its plugins' taps to this kernel's hooks. */
+  private begin(): void {
+    if (this.ran) throw new YardstickError(ERROR_CODES.INTERNAL, 'A kernel runs once; create a new one per run.');
+    this.ran = true;
+    this.checkDependencies();
+  }
+
   private checkDependencies(): void {
     const names = new Set(this.used.map((u) => u.plugin.name));
     for (const { plugin } of this.used) {
@@ -115,9 +140,7 @@ export class Kernel {
 
   /** Runs the whole lifecycle once and returns the summary (also when the run failed). */
   async run(runOptions: RunOptions = {}): Promise<RunSummary> {
-    if (this.ran) throw new YardstickError(ERROR_CODES.INTERNAL, 'A kernel runs once; create a new one per run.');
-    this.ran = true;
-    this.checkDependencies();
+    this.begin();
     const { config, logger, outDir, runId } = this.options;
     const startedAt = runOptions.startedAt ?? new Date().toISOString();
     const mode = runOptions.mode ?? 'run';
@@ -132,45 +155,22 @@ export class Kernel {
     const store = await JournalStore.open(outDir, { syncIntervalMs: config.journalSyncMs });
     // A torn last line (a crash mid-write) was cut: say so, since its sample runs again.
     if (store.recovered) logger.warn({ journal: store.path, line: store.recovered.line, droppedBytes: store.recovered.droppedBytes }, store.recovered.message);
-    const warnings: string[] = [];
-    const extensions: Record<string, unknown> = {};
-    const cell = this.matrixCell();
-    if (cell) extensions.matrix = cell;
-    const sources: BenchmarkSource[] = [];
-    const emitter = new EventEmitter();
-    emitter.setMaxListeners(100);
-    const benchmarks: BenchmarkRegistry = {
-      register: (source) => {
-        if (sources.some((s) => s.name === source.name)) {
-          throw new YardstickError(ERROR_CODES.PLUGIN_DUPLICATE, `Benchmark "${source.name}" registered twice.`, { details: { benchmark: source.name } });
-        }
-        sources.push(source);
-      },
-      list: () => sources,
-    };
     const scope = this.container.createScope();
     scope.register({ logger: asValue(logger), modelFamilies: asValue(createModelFamilyRegistry()) });
-    const run: RunContext = {
+    const { run, sources, warnings, extensions, emitter } = createRunContext({
       runId,
       outDir,
       mode,
       config,
       signal: abort.signal,
       logger,
-      benchmarks,
       store,
       services: scope.cradle,
-      events: emitter as unknown as RunEvents,
       resumed: runOptions.resume === true,
       attempt: runOptions.resume === true ? store.lastAttempt + 1 : 1,
-      warn: (message) => {
-        warnings.push(message);
-        logger.warn(message);
-      },
-      extend: (plugin, data) => {
-        extensions[plugin] = data;
-      },
-    };
+    });
+    const cell = this.matrixCell();
+    if (cell) extensions.matrix = cell;
 
     const failRun = (e: Error) => {
       error ??= e;
@@ -186,15 +186,9 @@ export class Kernel {
     let fingerprint: RunFingerprint | undefined;
     const phaseOutcomes: Record<string, PhaseOutcome> = {};
     try {
-      for (const { plugin, options } of this.used) {
-        const ctx = { options, logger: logger.child({ plugin: plugin.name }), config: config as unknown as Record<string, unknown> };
-        await plugin.register?.({ ...ctx, container: scope });
-      }
+      await this.registerPlugins(scope);
       this.tapEngine(scope, () => (engineStarted = true));
-      for (const { plugin, options } of this.used) {
-        const ctx = { options, logger: logger.child({ plugin: plugin.name }), config: config as unknown as Record<string, unknown> };
-        await plugin.apply?.({ ...ctx, hooks: pluginHooks, container: scope });
-      }
+      await this.applyPlugins(scope, pluginHooks);
 
       await this.hooks.setup.promise(run);
       if (scope.hasRegistration('engine') && engineStarted) engineDescription = scope.cradle.engine?.describe();
@@ -298,6 +292,77 @@ export class Kernel {
     if (error && summary.status === 'completed') summary.status = 'failed';
     Object.defineProperty(summary, 'cause', { value: error, enumerable: false });
     return summary;
+  }
+
+  /**
+   * `yardstick validate`: the benchmarks' own setup, without the engine, so every dataset file is
+   * read and checked (a bad row named by file and line) and every benchmark's samples and load
+   * are resolved, before anyone waits minutes for an engine to load. Every plugin registers its
+   * services; only benchmark plugins are applied (scorers and reporters may start processes or
+   * servers in setup), the engine is never started and nothing is generated. Teardown runs.
+   * The context's mode is 'check': a benchmark that can only build its samples with a running
+   * engine (synthetic prompts of exact token lengths) says so with `run.warn` instead.
+   */
+  async check(options: { signal?: AbortSignal } = {}): Promise<BenchmarkCheckReport> {
+    this.begin();
+    const { config, logger, outDir, runId } = this.options;
+    const abort = new AbortController();
+    const onExternalAbort = () => abort.abort(options.signal?.reason);
+    if (options.signal?.aborted) onExternalAbort();
+    options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+    await mkdir(outDir, { recursive: true });
+    const store = await JournalStore.open(outDir, { syncIntervalMs: config.journalSyncMs });
+    const scope = this.container.createScope();
+    scope.register({ logger: asValue(logger), modelFamilies: asValue(createModelFamilyRegistry()) });
+    const { run, sources, warnings } = createRunContext({ runId, outDir, mode: 'check', config, signal: abort.signal, logger, store, services: scope.cradle, resumed: false, attempt: 1 });
+    installInterceptors(this.hooks, { logger, timeouts: config.timeouts as Partial<Record<HookName, number>> });
+    const benchmarks: BenchmarkCheck[] = [];
+    let error: Error | undefined;
+    try {
+      await this.registerPlugins(scope);
+      await this.applyPlugins(scope, this.pluginHooks(), (plugin) => plugin.kind === 'benchmark');
+      await this.hooks.setup.promise(run);
+      for (const source of sources) {
+        const phases = phasesOf(source, run);
+        for (const phase of phases) phaseLoad(phase.load);
+        let samples = 0;
+        for await (const _sample of source.samples(run.signal)) {
+          samples++;
+          if (abort.signal.aborted) break;
+        }
+        benchmarks.push({ name: source.name, samples, phases: phases.map((p) => p.name), files: [...(source.files ?? [])] });
+      }
+    } catch (e) {
+      error = toError(e);
+      abort.abort(error);
+    }
+    try {
+      await this.hooks.teardown.promise(run, error);
+    } catch (e) {
+      error ??= toError(e);
+    }
+    await store.close().catch(() => undefined);
+    await scope.dispose().catch((e: unknown) => logger.error({ err: describeError(e) }, 'disposing services failed'));
+    options.signal?.removeEventListener('abort', onExternalAbort);
+    if (error) throw error;
+    return { benchmarks, warnings };
+  }
+
+  /** Every plugin's services into the run's scope (engines, model families…), in config order. */
+  private async registerPlugins(scope: AwilixContainer<Cradle>): Promise<void> {
+    const { config, logger } = this.options;
+    for (const { plugin, options } of this.used) {
+      await plugin.register?.({ options, logger: logger.child({ plugin: plugin.name }), config: config as unknown as Record<string, unknown>, container: scope });
+    }
+  }
+
+  /** Lets plugins tap the hooks, in config order; `only` picks which (a check applies benchmarks alone). */
+  private async applyPlugins(scope: AwilixContainer<Cradle>, hooks: PluginHooks, only: (plugin: Plugin) => boolean = () => true): Promise<void> {
+    const { config, logger } = this.options;
+    for (const { plugin, options } of this.used) {
+      if (!only(plugin)) continue;
+      await plugin.apply?.({ options, logger: logger.child({ plugin: plugin.name }), config: config as unknown as Record<string, unknown>, hooks, container: scope });
+    }
   }
 
   /** Model and dataset hashes, engine command, versions and seeds, so `compare` can tell what differs. */
