@@ -29,6 +29,7 @@ const plugin = definePlugin({
         rowsSource({
           name: options.name,
           kind: 'chat',
+          files: [questions, answers],
           generation: { maxTokens: options.maxTokens },
           rows: all,
           limit: options.limit ?? run.config.limit,

@@ -53,9 +53,14 @@ export const conversationsOptionsSchema = z.strictObject({
 
 type Options = z.output<typeof conversationsOptionsSchema>;
 
+/** The engine, except in a check (`yardstick validate`), which never starts it: sizes are then estimated. */
+function liveEngine(run: RunContext) {
+  return run.mode === 'check' ? undefined : run.services.engine;
+}
+
 async function counterFor(run: RunContext, options: Options): Promise<{ count: TokenCounter; how: string }> {
   const chars = { count: charCounter(options.charsPerToken), how: `${options.charsPerToken} chars/token` };
-  const engine = run.services.engine;
+  const engine = liveEngine(run);
   if (options.tokenCount !== 'engine' || !engine?.tokenize) return chars;
   const tokenize = engine.tokenize.bind(engine);
   try {
@@ -71,7 +76,7 @@ async function counterFor(run: RunContext, options: Options): Promise<{ count: T
 
 async function engineContextLength(run: RunContext): Promise<number | undefined> {
   try {
-    return await run.services.engine?.contextLength?.();
+    return await liveEngine(run)?.contextLength?.();
   } catch (error) {
     run.warn(`benchmark-conversations: could not read the engine's context length (${(error as Error).message}); no conversation is skipped for size`);
     return undefined;
@@ -118,6 +123,7 @@ export default definePlugin({
       run.benchmarks.register({
         name: options.name,
         kind: 'chat',
+        files: [file],
         ...(options.maxTokens !== undefined ? { generation: { maxTokens: options.maxTokens } } : {}),
         size: () => samples.length,
         *samples(signal) {

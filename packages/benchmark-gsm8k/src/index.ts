@@ -30,7 +30,7 @@ const plugin = definePlugin({
       const train: Gsm8kRow[] | undefined = options.numFewshot > 0 ? await readGsm8k(trainPath) : undefined;
       const input = { train, seed: run.config.seed, options };
       run.benchmarks.register(
-        rowsSource({ name: options.name, kind: options.promptStyle, rows: all, limit: options.limit ?? run.config.limit, toSample: (row) => buildSample(row, input) }),
+        rowsSource({ name: options.name, kind: options.promptStyle, files: train ? [testPath, trainPath] : [testPath], rows: all, limit: options.limit ?? run.config.limit, toSample: (row) => buildSample(row, input) }),
       );
     });
   },

@@ -44,7 +44,8 @@ const plugin = definePlugin({
   apply({ hooks, options }) {
     hooks.setup.tapPromise({ name: 'benchmark-hh-rlhf' }, async (run) => {
       const dir = resolveDataPath(options.dir, run.config.baseDir, 'datasets/hh-rlhf');
-      const splits = await Promise.all(options.splits.map((s) => readHhSplit(join(dir, s, 'test.jsonl.gz'), s)));
+      const files = options.splits.map((s) => join(dir, s, 'test.jsonl.gz'));
+      const splits = await Promise.all(options.splits.map((s, i) => readHhSplit(files[i]!, s)));
       const skipped = splits.flatMap((s) => s.skipped);
       if (skipped.length) run.warn(`benchmark-hh-rlhf: left out ${skipped.length} rows whose chosen reply is empty: ${skipped.join(', ')}`);
       const all = interleave(splits.map((s) => s.rows));
@@ -52,6 +53,7 @@ const plugin = definePlugin({
         rowsSource({
           name: options.name,
           kind: 'chat',
+          files,
           rows: all,
           limit: options.limit ?? run.config.limit,
           toSample: (row) => toSample(row, options.systemPrompt, options.maxTokens),

@@ -26,6 +26,7 @@ const plugin = definePlugin({
         rowsSource({
           name: options.name,
           kind: options.promptStyle,
+          files: [file],
           generation,
           repeats: options.repeats,
           rows: all,

@@ -37,7 +37,7 @@ export default definePlugin({
       const file = resolveDataPath(options.path, run.config.baseDir, 'datasets/ifeval/input_data.jsonl');
       const all = await readIfeval(file);
       run.benchmarks.register(
-        rowsSource({ name: options.name, kind: options.promptStyle, rows: all, limit: options.limit ?? run.config.limit, toSample: (row) => buildIfevalSample(row, options) }),
+        rowsSource({ name: options.name, kind: options.promptStyle, files: [file], rows: all, limit: options.limit ?? run.config.limit, toSample: (row) => buildIfevalSample(row, options) }),
       );
     });
   },

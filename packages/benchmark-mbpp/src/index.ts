@@ -42,6 +42,7 @@ const plugin = definePlugin({
         rowsSource({
           name: options.name,
           kind: options.promptStyle,
+          files: [file],
           generation,
           repeats: options.repeats,
           rows: selected,

@@ -15,14 +15,14 @@ const plugin = definePlugin({
   configSchema: mixOptionsSchema,
   apply({ hooks, options }) {
     hooks.setup.tapPromise({ name: 'benchmark-mix' }, async (run) => {
-      const { samples: all, skipped } = await buildMix(options, run.config.seed, run.config.baseDir);
+      const { samples: all, skipped, files } = await buildMix(options, run.config.seed, run.config.baseDir);
       if (skipped.length) run.warn(`benchmark-mix: HH-RLHF rows with an empty chosen reply were not eligible: ${skipped.join(', ')}`);
       const limit = options.limit ?? run.config.limit;
       const samples = limit === undefined ? all : all.slice(0, limit);
       const counts: Record<string, number> = {};
       for (const s of samples) counts[s.task] = (counts[s.task] ?? 0) + 1;
       run.extend('benchmark-mix', { counts, seed: run.config.seed });
-      run.benchmarks.register(rowsSource({ name: options.name, rows: samples, toSample: (s) => s }));
+      run.benchmarks.register(rowsSource({ name: options.name, files, rows: samples, toSample: (s) => s }));
     });
   },
 });

@@ -19,6 +19,8 @@ export interface MixResult {
   samples: Sample[];
   /** Rows left out by a source reader (HH-RLHF rows with an empty chosen reply), as `file:line`. */
   skipped: string[];
+  /** The data files read. */
+  files: string[];
 }
 
 function enough(source: MixSource, want: number, have: number): void {
@@ -39,7 +41,13 @@ export async function buildMix(options: MixOptions, seed: number, baseDir: strin
   const ctx: BuildContext = { seed, options };
   const samples: Sample[] = [];
   const skipped: string[] = [];
-  const path = (option: string | undefined, rel: string) => resolveDataPath(option, baseDir, rel);
+  const files: string[] = [];
+  /** A data file's path, noted as read (hashed into the run's fingerprint). */
+  const path = (option: string | undefined, rel: string) => {
+    const file = resolveDataPath(option, baseDir, rel);
+    files.push(file);
+    return file;
+  };
 
   if (counts.squad_v2 > 0) {
     const all = await readSquadV2(path(paths.squad_v2, 'datasets/squad_v2/small.json'));
@@ -54,8 +62,10 @@ export async function buildMix(options: MixOptions, seed: number, baseDir: strin
     for (const r of seededPick(all, (r) => `mix:gsm8k:${r.index}`, seed, counts.gsm8k)) samples.push(gsm8kSample(r, ctx));
   }
   if (counts['hh-rlhf'] > 0) {
-    const dir = path(paths.hhRlhf, 'datasets/hh-rlhf');
-    const splits = await Promise.all(options.hhSplits.map((s) => readHhSplit(join(dir, s, 'test.jsonl.gz'), s)));
+    const dir = resolveDataPath(paths.hhRlhf, baseDir, 'datasets/hh-rlhf');
+    const splitFiles = options.hhSplits.map((s) => join(dir, s, 'test.jsonl.gz'));
+    files.push(...splitFiles);
+    const splits = await Promise.all(options.hhSplits.map((s, i) => readHhSplit(splitFiles[i]!, s)));
     skipped.push(...splits.flatMap((s) => s.skipped));
     const all = interleave(splits.map((s) => s.rows));
     enough('hh-rlhf', counts['hh-rlhf'], all.length);
@@ -69,5 +79,5 @@ export async function buildMix(options: MixOptions, seed: number, baseDir: strin
 
   const order = new Map(samples.map((s) => [s.id, seededRank(seed, `mix-order:${s.id}`)]));
   samples.sort((a, b) => (order.get(a.id)! < order.get(b.id)! ? -1 : 1));
-  return { samples, skipped };
+  return { samples, skipped, files };
 }

@@ -22,8 +22,14 @@ const plugin = definePlugin({
     const workload = resolveWorkload(options);
     let names = new Set<string>();
     hooks.setup.tapPromise({ name: 'benchmark-serving' }, async (run: RunContext) => {
+      if (run.mode === 'check' && workload.dataset === 'random') {
+        // Exact-length prompts are made with the engine's tokenizer, which a check does not start.
+        run.warn(`benchmark-serving: ${workload.name}: synthetic prompts are built with the engine tokenizer when the run starts; not checked here`);
+        return;
+      }
       const sources = await buildSources(workload, options, {
-        engine: run.services.engine,
+        // A check never starts the engine (and may have none configured): a prompt file needs none.
+        engine: run.mode === 'check' ? undefined : run.services.engine,
         seed: options.seed ?? run.config.seed,
         baseDir: run.config.baseDir,
         signal: run.signal,

@@ -26,10 +26,11 @@ export async function buildSources(workload: ResolvedWorkload, options: Pick<Ser
     recordPrompts: false,
     ...(workload.load && Object.keys(workload.load).length > 0 ? { load: workload.load } : {}),
   };
-  const source = (name: string, kind: RequestKind, samples: Sample[]): BenchmarkSource => ({
+  const source = (name: string, kind: RequestKind, samples: Sample[], files?: string[]): BenchmarkSource => ({
     name,
     kind,
     ...base,
+    ...(files ? { files } : {}),
     size: () => samples.length,
     samples: () => samples,
   });
@@ -42,7 +43,7 @@ export async function buildSources(workload: ResolvedWorkload, options: Pick<Ser
     const outs = outputLengths(workload.outputTokens, picked.length, createRng(ctx.seed ^ OUTPUT_SEED));
     const samples = picked.map((row, i) => fileSample(row, outs[i]!, options, format));
     const kind: RequestKind = samples[0]?.prompt !== undefined ? 'completion' : 'chat';
-    return [source(workload.name, kind, samples)];
+    return [source(workload.name, kind, samples, [file])];
   }
 
   const tokenizer = requireTokenizer(ctx.engine, 'synthetic prompts of an exact token length');

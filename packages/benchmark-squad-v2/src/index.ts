@@ -50,6 +50,7 @@ const plugin = definePlugin({
         rowsSource({
           name: options.name,
           kind: options.promptStyle,
+          files: [file],
           rows: all,
           limit: options.limit ?? run.config.limit,
           // The exemplar pool is the whole file: `limit` must not change which exemplars a question gets.

@@ -96,6 +96,14 @@ describe('fingerprint', () => {
       config: {}, baseDir: shared, yardstickVersion: '0.1.0', plugins: {}, datasetFiles: ['datasets/gsm8k/train.jsonl'],
     });
     expect(withTrain.datasets['datasets/gsm8k/train.jsonl']!.sha256).toBe('17f347dc51477c50d4efb83959dbb7c56297aba886e5544ee2aaed3024813465');
+    // A benchmark names the files it read by absolute path: keyed relative to the config's folder, as
+    // an option would name it, and a file an option already named is not listed twice.
+    const both = await fingerprintRun({
+      config: { plugins: { 'benchmark-gsm8k': { path: '../shared/datasets/gsm8k/test.jsonl' } } },
+      baseDir: repoRoot, yardstickVersion: '0.1.0', plugins: {},
+      datasetFiles: [path.join(shared, 'datasets/gsm8k/test.jsonl'), path.join(shared, 'datasets/gsm8k/train.jsonl')],
+    });
+    expect(Object.keys(both.datasets)).toEqual(['../shared/datasets/gsm8k/test.jsonl', path.relative(repoRoot, path.join(shared, 'datasets/gsm8k/train.jsonl'))]);
 
     const other = structuredClone(fp);
     other.settings['plugins.engine-llamacpp.preset'] = 'performance';

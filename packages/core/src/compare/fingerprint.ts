@@ -112,6 +112,8 @@ export async function fingerprintRun(input: FingerprintInput): Promise<RunFinger
   const plugins = (input.config.plugins ?? {}) as Record<string, unknown>;
   let model: RunFingerprint['model'];
   const datasets: RunFingerprint['datasets'] = {};
+  /** Absolute paths already hashed. */
+  const hashed = new Set<string>();
   const hashFiles = input.hashFiles ?? true;
   for (const [pluginName, options] of Object.entries(plugins)) {
     if (typeof options !== 'object' || options === null) continue;
@@ -129,13 +131,18 @@ export async function fingerprintRun(input: FingerprintInput): Promise<RunFinger
         else if (kind === 'dir') Object.assign(model, await hashModelDir(abs));
       } else if (kind === 'file') {
         datasets[value] = await hashFile(abs);
+        hashed.add(abs);
       }
     }
   }
   for (const file of input.datasetFiles ?? []) {
-    if (datasets[file] === undefined && (await existing(path.resolve(input.baseDir, file))) === 'file') {
-      datasets[file] = await hashFile(path.resolve(input.baseDir, file));
-    }
+    // Keyed as an option would name it, relative to the config's folder, so two runs of one config
+    // compare key to key; a file an option already named is not hashed twice.
+    const abs = path.resolve(input.baseDir, file);
+    const key = path.relative(input.baseDir, abs) || abs;
+    if (!hashFiles || hashed.has(abs) || datasets[key] !== undefined || (await existing(abs)) !== 'file') continue;
+    datasets[key] = await hashFile(abs);
+    hashed.add(abs);
   }
   if (!model && input.engine?.model) model = { id: input.engine.model };
   const generation = input.config.generation as Record<string, unknown> | undefined;
