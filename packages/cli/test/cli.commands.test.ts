@@ -44,6 +44,28 @@ describe('yardstick CLI basics', () => {
     expect(ok.exitCode).toBe(0);
   });
 
+  it("validate: reads every benchmark's data without an engine; a bad row is named by file and line", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ys-cli-'));
+    // The engine's model does not exist: a check never starts the engine.
+    const engine = "  engine-llamacpp: { mode: server, model: ./missing.gguf }\n";
+    await writeFile(join(dir, 'yardstick.config.yaml'), `limit: 3\nplugins:\n${engine}  benchmark-gsm8k: { numFewshot: 0 }\n  scorer-gsm8k: {}\n`);
+    const ok = await yardstick(['validate'], { cwd: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/benchmark-gsm8k\s+3\s+1\n/);
+    expect(ok.stdout).toMatch(/data files read:\n  \S*datasets\/gsm8k\/test\.jsonl(\n|$)/);
+
+    await writeFile(join(dir, 'bad.jsonl'), '{"question": "1+1?", "answer": "#### 2"}\n{"question": "2+2?", "answer": \n');
+    await writeFile(join(dir, 'yardstick.config.yaml'), `plugins:\n${engine}  benchmark-gsm8k: { path: ./bad.jsonl, numFewshot: 0 }\n`);
+    const bad = await yardstick(['validate'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('YS_DATASET_INVALID');
+    expect(bad.stderr).toContain('bad.jsonl:2');
+    const configOnly = await yardstick(['validate', '--no-datasets'], { cwd: dir });
+    expect(configOnly.exitCode).toBe(0);
+    expect(configOnly.stdout).toContain('is valid');
+  });
+
   it('plugins: lists installed plugins with option types, defaults and descriptions', async () => {
     const r = await yardstick(['plugins', 'benchmark-gsm8k']);
     expect(r.exitCode).toBe(0);

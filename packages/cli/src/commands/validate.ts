@@ -1,20 +1,48 @@
-import { silentLogger } from '@yardstick/core';
+import { renderTextTable, silentLogger } from '@yardstick/core';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { collect, type CommandModule } from '../command-context.js';
 import { buildKernel } from '../build-kernel.js';
 import { prepareRun } from '../prepare.js';
 
+/** A path as the user would type it from here: relative below the working folder, else absolute. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(file);
+}
+
 const register: CommandModule = (program, ctx) => {
   program
     .command('validate')
-    .description('Check a config (root and every plugin\'s options) without running anything')
+    .description("Check a config (root and every plugin's options) and read every benchmark's dataset, without starting an engine")
     .option('-c, --config <file>', 'config file')
     .option('-s, --set <key=value>', 'override a config value (repeatable)', collect, [])
-    .action(async (flags: { config?: string; set?: string[] }) => {
+    .option('--no-datasets', 'check the config only: do not read the benchmarks\' data files')
+    .action(async (flags: { config?: string; set?: string[]; datasets: boolean }) => {
       const prepared = await prepareRun({ configPath: flags.config, sets: flags.set, defaultReporters: false });
-      buildKernel(prepared, { outDir: tmpdir(), runId: 'validate', logger: silentLogger() });
-      const where = prepared.config.filepath ?? 'configuration';
-      ctx.stdout(`✔ ${where} is valid: ${prepared.plugins.map((p) => `${p.plugin.name}@${p.plugin.version}`).join(', ') || 'no plugins'}\n`);
+      // The check's journal (nothing is written to it) lives in a folder of its own, removed after.
+      const outDir = await mkdtemp(join(tmpdir(), 'yardstick-validate-'));
+      try {
+        const kernel = buildKernel(prepared, { outDir, runId: 'validate', logger: silentLogger() });
+        const where = prepared.config.filepath ?? 'configuration';
+        const plugins = prepared.plugins.map((p) => `${p.plugin.name}@${p.plugin.version}`).join(', ') || 'no plugins';
+        if (!flags.datasets) {
+          ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
+          return;
+        }
+        const report = await kernel.check();
+        ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
+        if (report.benchmarks.length > 0) {
+          const rows = report.benchmarks.map((b) => [b.name, b.samples.toLocaleString('en-US'), b.phases.length > 1 ? `${b.phases.length} (${b.phases.join(', ')})` : '1']);
+          ctx.stdout(`\n${renderTextTable({ headers: ['benchmark', 'samples', 'phases'], rows })}\n`);
+          const files = [...new Set(report.benchmarks.flatMap((b) => b.files))];
+          if (files.length > 0) ctx.stdout(`\ndata files read:\n${files.map((f) => `  ${shown(f)}\n`).join('')}`);
+        }
+        if (report.warnings.length > 0) ctx.stdout(`\n${report.warnings.map((w) => `⚠ ${w}\n`).join('')}`);
+      } finally {
+        await rm(outDir, { recursive: true, force: true });
+      }
     });
 };
 
