@@ -88,6 +88,12 @@ const routes: Record<string, Route> = {
     setTimeout(() => res.socket?.destroy(), 20);
   },
   endEarly: (_req, res) => sse(res, [{ choices: [{ text: 'partial' }] }]),
+  // The same, in a body delimited only by the connection's close (HTTP/1.0 style): a crash looks alike.
+  endEarlyUnframed: (_req, res) => {
+    res.useChunkedEncodingByDefault = false;
+    res.shouldKeepAlive = false;
+    sse(res, [{ choices: [{ text: 'partial' }] }]);
+  },
   slow: (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write(`data: ${JSON.stringify({ choices: [{ text: 'a' }] })}\n\n`);
@@ -393,11 +399,18 @@ describe('OpenAICompatibleClient', () => {
     expect(r.error!.message).toMatch(/: the server closed the connection mid-response$/);
   });
 
-  it('classifies a stream that ends without finish_reason or [DONE]', async () => {
+  it('a stream without finish_reason or [DONE] is complete when its body ends by its own framing (as vLLM counts it), failed when only the close delimits it', async () => {
     const c = client('endEarly');
     const r = await c.generate(req());
-    await c.close();
-    expect(r.error?.code).toBe('YS_ENGINE_STREAM_CLOSED');
+    expect(r.error).toBeUndefined();
+    expect(r.text).toBe('partial');
+    expect(r.finishReason).toBeUndefined();
+    const d = client('endEarlyUnframed');
+    const cut = await d.generate(req());
+    await Promise.all([c.close(), d.close()]);
+    expect(cut.error?.code).toBe('YS_ENGINE_STREAM_CLOSED');
+    expect(cut.error!.message).toContain('delimited only by the close');
+    expect(cut.text).toBe('partial');
   });
 
   it('classifies connection refused without throwing', async () => {

@@ -89,6 +89,11 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
   private status = 0;
   private raw = '';
   private sawDone = false;
+  /**
+   * The reply's body has framing of its own (chunked or Content-Length), so its end is the server's
+   * choice; a close-delimited body ends the same way when the server dies.
+   */
+  private framed = false;
   /** Characters fed to the SSE parser since its last event (see MAX_EVENT_CHARS). */
   private unparsed = 0;
   private settled = false;
@@ -170,6 +175,8 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     this.timing.headersMs = this.elapsed();
     // A server may answer a streaming request with one JSON document (some proxies, some errors):
     // read it whole then, rather than waiting for SSE events that never come.
+    const te = headers['transfer-encoding'];
+    this.framed = headers['content-length'] !== undefined || (te !== undefined && /chunked/i.test(typeof te === 'string' ? te : te.join(',')));
     const type = headers['content-type'];
     const sse = type === undefined || (typeof type === 'string' ? type : type.join(',')).includes('event-stream');
     if (this.stream && sse && statusCode >= 200 && statusCode < 300) {
@@ -355,8 +362,11 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
           throw error;
         }
       }
-      if (!this.sawDone && this.acc.finishReason === undefined) {
-        return this.settleResult({ code: CODES.STREAM_CLOSED, message: this.describe('the server ended the stream before the reply was complete (no finish_reason, no [DONE])') });
+      // Complete when the server said so: [DONE], a finish_reason, or a body that ended by its own
+      // framing (vLLM's client counts any stream that ends as a success; a body cut by a crash
+      // fails in transport). A close-delimited body without either marker may be a crash: failed.
+      if (!this.sawDone && this.acc.finishReason === undefined && !this.framed) {
+        return this.settleResult({ code: CODES.STREAM_CLOSED, message: this.describe('the server closed the connection before the reply was complete (no finish_reason, no [DONE], and a body delimited only by the close)') });
       }
       if (this.timing.chunksMs.length === 0 && this.firstChoiceAt < 0) {
         // No token at all, so no TTFT: vLLM's client fails such a reply, and so does this one.
