@@ -91,19 +91,22 @@ describe('fingerprint', () => {
     expect(fp.engine).toEqual({ name: 'llamacpp', version: 'de3ff81', launch: 'llama-server -m … --parallel 4' });
     // Free ports picked at start are not a difference between runs.
     expect(normalizeLaunch('llama-server -m m.gguf --host 127.0.0.1 --port 36907 -np 4')).toBe('llama-server -m m.gguf --host 127.0.0.1 --port * -np 4');
-    // Dataset files a benchmark resolved itself are hashed when passed explicitly.
+    // Files a benchmark resolved and read itself are hashed under their last three path segments
+    // (alike from any folder); a file an option already named is listed once, under datasets.
     const withTrain = await fingerprintRun({
-      config: {}, baseDir: shared, yardstickVersion: '0.1.0', plugins: {}, datasetFiles: ['datasets/gsm8k/train.jsonl'],
-    });
-    expect(withTrain.datasets['datasets/gsm8k/train.jsonl']!.sha256).toBe('17f347dc51477c50d4efb83959dbb7c56297aba886e5544ee2aaed3024813465');
-    // A benchmark names the files it read by absolute path: keyed relative to the config's folder, as
-    // an option would name it, and a file an option already named is not listed twice.
-    const both = await fingerprintRun({
       config: { plugins: { 'benchmark-gsm8k': { path: '../shared/datasets/gsm8k/test.jsonl' } } },
       baseDir: repoRoot, yardstickVersion: '0.1.0', plugins: {},
       datasetFiles: [path.join(shared, 'datasets/gsm8k/test.jsonl'), path.join(shared, 'datasets/gsm8k/train.jsonl')],
     });
-    expect(Object.keys(both.datasets)).toEqual(['../shared/datasets/gsm8k/test.jsonl', path.relative(repoRoot, path.join(shared, 'datasets/gsm8k/train.jsonl'))]);
+    expect(Object.keys(withTrain.datasets)).toEqual(['../shared/datasets/gsm8k/test.jsonl']);
+    expect(withTrain.dataFiles).toEqual({ 'datasets/gsm8k/train.jsonl': { sha256: '17f347dc51477c50d4efb83959dbb7c56297aba886e5544ee2aaed3024813465', sizeBytes: expect.any(Number) } });
+    // Compared only where both runs read the file: a run without few-shot reads no train file.
+    const noTrain = structuredClone(withTrain);
+    delete noTrain.dataFiles;
+    expect(diffFingerprints(withTrain, noTrain)).toEqual([]);
+    const changed = structuredClone(withTrain);
+    changed.dataFiles!['datasets/gsm8k/train.jsonl']!.sha256 = 'f00';
+    expect(diffFingerprints(withTrain, changed).map((d) => d.key)).toEqual(['dataFiles[datasets/gsm8k/train.jsonl]']);
 
     const other = structuredClone(fp);
     other.settings['plugins.engine-llamacpp.preset'] = 'performance';

@@ -21,6 +21,13 @@ export interface RunFingerprint {
   };
   /** Local data files named in plugin options, by path as configured → content hash. */
   datasets: Record<string, { sha256: string; sizeBytes: number }>;
+  /**
+   * Data files benchmarks resolved and read themselves (default datasets, few-shot pools), keyed by
+   * their last three path segments (`datasets/gsm8k/train.jsonl`), so runs from other folders or
+   * machines name a file alike. Compared only where both runs read the file: whether one reads it
+   * at all follows from a setting (`numFewshot: 0`), which the comparison already reports.
+   */
+  dataFiles?: Record<string, { sha256: string; sizeBytes: number }>;
   engine?: { name: string; version?: string; launch?: string };
   /** Plugin name → version. */
   plugins: Record<string, string>;
@@ -135,13 +142,12 @@ export async function fingerprintRun(input: FingerprintInput): Promise<RunFinger
       }
     }
   }
+  const dataFiles: Record<string, FileHash> = {};
   for (const file of input.datasetFiles ?? []) {
-    // Keyed as an option would name it, relative to the config's folder, so two runs of one config
-    // compare key to key; a file an option already named is not hashed twice.
+    // A file an option already named is listed under datasets, once.
     const abs = path.resolve(input.baseDir, file);
-    const key = path.relative(input.baseDir, abs) || abs;
-    if (!hashFiles || hashed.has(abs) || datasets[key] !== undefined || (await existing(abs)) !== 'file') continue;
-    datasets[key] = await hashFile(abs);
+    if (!hashFiles || hashed.has(abs) || (await existing(abs)) !== 'file') continue;
+    dataFiles[abs.split(path.sep).slice(-3).join('/')] = await hashFile(abs);
     hashed.add(abs);
   }
   if (!model && input.engine?.model) model = { id: input.engine.model };
@@ -152,6 +158,7 @@ export async function fingerprintRun(input: FingerprintInput): Promise<RunFinger
     node: process.version,
     ...(model ? { model } : {}),
     datasets,
+    ...(Object.keys(dataFiles).length > 0 ? { dataFiles } : {}),
     ...(input.engine ? { engine: { name: input.engine.name, version: input.engine.version, launch: normalizeLaunch(input.engine.launch) } } : {}),
     plugins: { ...input.plugins },
     seeds: {
@@ -179,14 +186,16 @@ export interface FingerprintDifference {
 export function diffFingerprints(a: RunFingerprint, b: RunFingerprint): FingerprintDifference[] {
   const strip = ({ varied: _v, node: _n, ...rest }: RunFingerprint) => rest;
   // Dataset keys hold dots; flatten them under a bracketed key so they stay one field.
-  const flat = (f: RunFingerprint) => {
-    const { datasets, ...rest } = strip(f);
+  const flat = (f: RunFingerprint, other: RunFingerprint) => {
+    const { datasets, dataFiles, ...rest } = strip(f);
     const out = flatten(rest);
     for (const [p, h] of Object.entries(datasets)) out[`datasets[${p}]`] = h.sha256;
+    // Files both runs read: a different content is a difference; one read by one run only is not.
+    for (const [p, h] of Object.entries(dataFiles ?? {})) if (other.dataFiles?.[p]) out[`dataFiles[${p}]`] = h.sha256;
     return out;
   };
-  const fa = flat(a);
-  const fb = flat(b);
+  const fa = flat(a, b);
+  const fb = flat(b, a);
   const keys = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort();
   return keys.filter((k) => JSON.stringify(fa[k]) !== JSON.stringify(fb[k])).map((key) => ({ key, a: fa[key], b: fb[key] }));
 }
