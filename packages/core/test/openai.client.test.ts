@@ -88,6 +88,11 @@ const routes: Record<string, Route> = {
     setTimeout(() => res.socket?.destroy(), 20);
   },
   endEarly: (_req, res) => sse(res, [{ choices: [{ text: 'partial' }] }]),
+  // Framed, but the body ends inside an event: its data never reached the parser.
+  endMidEvent: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(`data: ${JSON.stringify({ choices: [{ text: 'partial' }] })}\n\ndata: {"choices":[{"text":" more`);
+  },
   // The same, in a body delimited only by the connection's close (HTTP/1.0 style): a crash looks alike.
   endEarlyUnframed: (_req, res) => {
     res.useChunkedEncodingByDefault = false;
@@ -411,6 +416,11 @@ describe('OpenAICompatibleClient', () => {
     expect(cut.error?.code).toBe('YS_ENGINE_STREAM_CLOSED');
     expect(cut.error!.message).toContain('delimited only by the close');
     expect(cut.text).toBe('partial');
+    const e = client('endMidEvent');
+    const midEvent = await e.generate(req());
+    await e.close();
+    expect(midEvent.error?.code).toBe('YS_ENGINE_STREAM_CLOSED');
+    expect(midEvent.error!.message).toContain('ended inside an event');
   });
 
   it('classifies connection refused without throwing', async () => {

@@ -94,6 +94,8 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
    * choice; a close-delimited body ends the same way when the server dies.
    */
   private framed = false;
+  /** The last network chunk's text: whether the body ended on an event's blank line. */
+  private lastText = '';
   /** Characters fed to the SSE parser since its last event (see MAX_EVENT_CHARS). */
   private unparsed = 0;
   private settled = false;
@@ -176,7 +178,8 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     // A server may answer a streaming request with one JSON document (some proxies, some errors):
     // read it whole then, rather than waiting for SSE events that never come.
     const te = headers['transfer-encoding'];
-    this.framed = headers['content-length'] !== undefined || (te !== undefined && /chunked/i.test(typeof te === 'string' ? te : te.join(',')));
+    // As the pool reads it: chunked only when it is the last coding; else the body runs to the close.
+    this.framed = te !== undefined ? /(?:^|,)\s*chunked\s*$/i.test(typeof te === 'string' ? te : te.join(',')) : headers['content-length'] !== undefined;
     const type = headers['content-type'];
     const sse = type === undefined || (typeof type === 'string' ? type : type.join(',')).includes('event-stream');
     if (this.stream && sse && statusCode >= 200 && statusCode < 300) {
@@ -205,6 +208,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     }
     this.chunkAt = -1;
     this.unparsed += text.length;
+    this.lastText = text;
     try {
       parser.feed(text);
       // A server that never ends its event (no blank line) would otherwise be buffered until the
@@ -365,8 +369,9 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
       // Complete when the server said so: [DONE], a finish_reason, or a body that ended by its own
       // framing (vLLM's client counts any stream that ends as a success; a body cut by a crash
       // fails in transport). A close-delimited body without either marker may be a crash: failed.
-      if (!this.sawDone && this.acc.finishReason === undefined && !this.framed) {
-        return this.settleResult({ code: CODES.STREAM_CLOSED, message: this.describe('the server closed the connection before the reply was complete (no finish_reason, no [DONE], and a body delimited only by the close)') });
+      // A framed body that ends inside an event (data after the last blank line) was cut all the same.
+      if (!this.sawDone && this.acc.finishReason === undefined && (!this.framed || !endsOnEventBoundary(this.lastText))) {
+        return this.settleResult({ code: CODES.STREAM_CLOSED, message: this.describe(this.framed ? 'the stream ended inside an event, before the reply was complete (no finish_reason, no [DONE])' : 'the server closed the connection before the reply was complete (no finish_reason, no [DONE], and a body delimited only by the close)') });
       }
       if (this.timing.chunksMs.length === 0 && this.firstChoiceAt < 0) {
         // No token at all, so no TTFT: vLLM's client fails such a reply, and so does this one.
@@ -457,6 +462,11 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     unwatchAbort(this);
     this.reject(new YardstickError(CODES.ABORTED, this.describe('aborted'), { cause: reason }));
   }
+}
+
+/** Whether a stream's last text ends an event (a blank line), or is only whitespace after one. */
+function endsOnEventBoundary(text: string): boolean {
+  return /(?:\n\n|\r\r|\r\n\r\n)$/.test(text) || text.trim() === '';
 }
 
 /** Bytes of `b` that end on a UTF-8 character boundary (a trailing partial character is left out). */
