@@ -332,6 +332,8 @@ export class Kernel {
         }
         benchmarks.push({ name: source.name, samples, phases: phases.map((p) => p.name), files: [...(source.files ?? [])] });
       }
+      // Counts cut short by an interrupt are not a check that passed.
+      if (abort.signal.aborted) throw new YardstickError(ERROR_CODES.ABORTED, 'The check was interrupted.');
     } catch (e) {
       error = toError(e);
       abort.abort(error);

@@ -51,6 +51,12 @@ describe('Kernel.check (yardstick validate)', () => {
     expect(tornDown).toBe(true);
   });
 
+  it('an interrupted check fails rather than passing with counts cut short', async () => {
+    const { kernel } = await createTestKernel({ plugins: [rowsBenchmark(10)] });
+    const error = await kernel.check({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(isYardstickError(error) && error.code).toBe(ERROR_CODES.ABORTED);
+  });
+
   it('a contradictory load is a config error in a check too; a kernel checks or runs once', async () => {
     const bad = definePlugin({
       name: 'benchmark-bad-load',

@@ -31,7 +31,15 @@ const register: CommandModule = (program, ctx) => {
           ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
           return;
         }
-        const report = await kernel.check();
+        // Ctrl-C mid-read stops the check, so the temporary folder below is still removed.
+        const interrupt = new AbortController();
+        const stop = () => interrupt.abort(new Error('interrupted'));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        const report = await kernel.check({ signal: interrupt.signal }).finally(() => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        });
         ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
         if (report.benchmarks.length > 0) {
           const rows = report.benchmarks.map((b) => [b.name, b.samples.toLocaleString('en-US'), b.phases.length > 1 ? `${b.phases.length} (${b.phases.join(', ')})` : '1']);
