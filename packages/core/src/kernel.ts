@@ -330,6 +330,8 @@ export class Kernel {
           samples++;
           if (abort.signal.aborted) break;
         }
+        // The root limit caps every benchmark in a run, whether or not its plugin applied it.
+        if (config.limit !== undefined) samples = Math.min(samples, config.limit);
         benchmarks.push({ name: source.name, samples, phases: phases.map((p) => p.name), files: [...(source.files ?? [])] });
       }
       // Counts cut short by an interrupt are not a check that passed.
