@@ -124,7 +124,8 @@ export class Kernel {
     this.checkDependencies();
   }
 
-  private checkDependencies(): void {
+  /** Every plugin's `dependencies` configured too (also checked when a run or check starts). */
+  checkDependencies(): void {
     const names = new Set(this.used.map((u) => u.plugin.name));
     for (const { plugin } of this.used) {
       for (const dep of plugin.dependencies ?? []) {

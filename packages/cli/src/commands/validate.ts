@@ -28,6 +28,7 @@ const register: CommandModule = (program, ctx) => {
         const where = prepared.config.filepath ?? 'configuration';
         const plugins = prepared.plugins.map((p) => `${p.plugin.name}@${p.plugin.version}`).join(', ') || 'no plugins';
         if (!flags.datasets) {
+          kernel.checkDependencies();
           ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
           return;
         }
