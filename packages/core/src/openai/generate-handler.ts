@@ -6,7 +6,7 @@ import type { GenerateResult, TimingTrace } from '../types.js';
 import { CHUNK_CHOICE, CHUNK_CONTENT, CHUNK_ERROR, CHUNK_MALFORMED, CHUNK_NONE, plainContent, quietChunk, ReplyAccumulator, type Chunk } from './accumulator.js';
 import { ContentChunkTemplate } from './chunk-template.js';
 import type { ReplyShape } from './reply-shape.js';
-import { HTTP1_ERROR_CODES, type StreamController, type StreamHandler } from './http1-pool.js';
+import { HTTP1_ERROR_CODES, isChunked, type StreamController, type StreamHandler } from './http1-pool.js';
 import { bodyExcerpt, classifyTransportError, ENGINE_REQUEST_ERROR_CODES as CODES, errorText, type EngineRequestError } from './errors.js';
 import { noteReplyRead } from '../schedule/spin-idle.js';
 
@@ -179,7 +179,7 @@ export class GenerateHandler implements Dispatcher.DispatchHandler, StreamHandle
     // read it whole then, rather than waiting for SSE events that never come.
     const te = headers['transfer-encoding'];
     // As the pool reads it: chunked only when it is the last coding; else the body runs to the close.
-    this.framed = te !== undefined ? /(?:^|,)\s*chunked\s*$/i.test(typeof te === 'string' ? te : te.join(',')) : headers['content-length'] !== undefined;
+    this.framed = te !== undefined ? isChunked(typeof te === 'string' ? te : te.join(',')) : headers['content-length'] !== undefined;
     const type = headers['content-type'];
     const sse = type === undefined || (typeof type === 'string' ? type : type.join(',')).includes('event-stream');
     if (this.stream && sse && statusCode >= 200 && statusCode < 300) {

@@ -60,6 +60,11 @@ export const HTTP1_ERROR_CODES = {
   POOL_CLOSED: 'YS_HTTP_POOL_CLOSED',
 } as const;
 
+/** Whether a Transfer-Encoding value frames the body in chunks: only when chunked is its last coding (RFC 9112 §6.3). */
+export function isChunked(transferEncoding: string): boolean {
+  return /(?:^|,)\s*chunked\s*$/i.test(transferEncoding);
+}
+
 export class Http1Error extends Error {
   constructor(
     message: string,
@@ -437,7 +442,7 @@ function parseHead(head: string): ParsedHead | typeof INTERIM {
   let state: number;
   let remaining = 0;
   if (code === 204 || code === 304) state = NO_BODY;
-  else if (te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te)) state = CHUNK_SIZE;
+  else if (te !== undefined && isChunked(te)) state = CHUNK_SIZE;
   else if (length !== undefined) {
     if (!/^\d+$/.test(length)) throw new Http1Error(`invalid content-length ${JSON.stringify(length)}`, HTTP1_ERROR_CODES.PROTOCOL);
     remaining = Number(length);
