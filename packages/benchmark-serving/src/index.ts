@@ -22,15 +22,6 @@ const plugin = definePlugin({
     const workload = resolveWorkload(options);
     let names = new Set<string>();
     hooks.setup.tapPromise({ name: 'benchmark-serving' }, async (run: RunContext) => {
-      if (run.mode === 'check' && workload.dataset === 'random') {
-        // Exact-length prompts are made with the engine's tokenizer, which a check does not start.
-        run.warn(`benchmark-serving: ${workload.name}: synthetic prompts are built with the engine tokenizer when the run starts; their count shows as 0 here`);
-        // Registered empty all the same, so the check still resolves their load profiles.
-        const names = workload.inputLengths ? workload.inputLengths.map((n) => `${workload.name}[input=${n}]`) : [workload.name];
-        const load = workload.load && Object.keys(workload.load).length > 0 ? { load: workload.load } : {};
-        for (const name of names) run.benchmarks.register({ name, ...load, samples: () => [] });
-        return;
-      }
       const sources = await buildSources(workload, options, {
         // A check never starts the engine (and may have none configured): a prompt file needs none.
         engine: run.mode === 'check' ? undefined : run.services.engine,
@@ -38,6 +29,7 @@ const plugin = definePlugin({
         baseDir: run.config.baseDir,
         signal: run.signal,
         warn: (m) => run.warn(m),
+        check: run.mode === 'check',
       });
       names = new Set(sources.map((s) => s.name));
       for (const source of sources) run.benchmarks.register(source);

@@ -12,6 +12,11 @@ export interface BuildContext {
   baseDir: string;
   signal?: AbortSignal;
   warn(message: string): void;
+  /**
+   * A check (`yardstick validate`): no engine runs, so synthetic prompts are not built; their
+   * sources are registered empty, under the names and load the run will use.
+   */
+  check?: boolean;
 }
 
 /** Seeds derived per purpose so adding prompts never changes the lengths already drawn, and vice versa. */
@@ -46,6 +51,14 @@ export async function buildSources(workload: ResolvedWorkload, options: Pick<Ser
     return [source(workload.name, kind, samples, [file])];
   }
 
+  const chat = options.promptStyle === 'chat';
+  const nameFor = (length: number) => (workload.inputLengths ? `${workload.name}[input=${length}]` : workload.name);
+  const requested = workload.inputLengths ?? [workload.inputTokens];
+  if (ctx.check) {
+    // Exact-length prompts are made with the engine's tokenizer, which a check does not start.
+    ctx.warn(`benchmark-serving: ${workload.name}: synthetic prompts are built with the engine tokenizer when the run starts; their count shows as 0 here`);
+    return requested.map((length) => source(nameFor(length), chat ? 'chat' : 'completion', []));
+  }
   const tokenizer = requireTokenizer(ctx.engine, 'synthetic prompts of an exact token length');
   const pool = await tokenPool(tokenizer, ctx.signal);
   const maxOut = maxOutputLength(workload.outputTokens);
@@ -55,7 +68,6 @@ export async function buildSources(workload: ResolvedWorkload, options: Pick<Ser
   if (room < 1) {
     ctx.warn(`benchmark-serving: the model context (${context} tokens) leaves no room for prompts with up to ${maxOut} output tokens; using 1-token prompts`);
   }
-  const requested = workload.inputLengths ?? [workload.inputTokens];
   let lengths = requested.filter((n) => n <= room);
   if (lengths.length < requested.length) {
     const cap = Math.max(1, room);
@@ -64,7 +76,6 @@ export async function buildSources(workload: ResolvedWorkload, options: Pick<Ser
     if (!lengths.includes(cap)) lengths = [...lengths, cap];
   }
   const outs = outputLengths(workload.outputTokens, workload.numPrompts, createRng(ctx.seed ^ OUTPUT_SEED));
-  const chat = options.promptStyle === 'chat';
   const sources: BenchmarkSource[] = [];
   for (const length of lengths) {
     const prompts = await mapLimit(workload.numPrompts, 4, (i) => exactPrompt(tokenizer, pool, length, createRng(mix(ctx.seed, length, i)), ctx.signal));
@@ -79,8 +90,7 @@ export async function buildSources(workload: ResolvedWorkload, options: Pick<Ser
       generation: { maxTokens: outs[i]! },
       metadata: { input_tokens: p.tokens, output_tokens: outs[i]! },
     }));
-    const name = workload.inputLengths ? `${workload.name}[input=${length}]` : workload.name;
-    sources.push(source(name, chat ? 'chat' : 'completion', samples));
+    sources.push(source(nameFor(length), chat ? 'chat' : 'completion', samples));
   }
   return sources;
 }
