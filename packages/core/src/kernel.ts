@@ -145,19 +145,12 @@ export class Kernel {
     const { config, logger, outDir, runId } = this.options;
     const startedAt = runOptions.startedAt ?? new Date().toISOString();
     const mode = runOptions.mode ?? 'run';
-    const abort = new AbortController();
-    // Every in-flight request listens on the run's signal; thousands at once are expected.
-    setMaxListeners(0, abort.signal);
-    const onExternalAbort = () => abort.abort(runOptions.signal?.reason);
-    if (runOptions.signal?.aborted) onExternalAbort();
-    runOptions.signal?.addEventListener('abort', onExternalAbort, { once: true });
+    const { abort, unlink } = linkedAbort(runOptions.signal);
 
-    await mkdir(outDir, { recursive: true });
-    const store = await JournalStore.open(outDir, { syncIntervalMs: config.journalSyncMs });
+    const store = await this.openJournal();
     // A torn last line (a crash mid-write) was cut: say so, since its sample runs again.
     if (store.recovered) logger.warn({ journal: store.path, line: store.recovered.line, droppedBytes: store.recovered.droppedBytes }, store.recovered.message);
-    const scope = this.container.createScope();
-    scope.register({ logger: asValue(logger), modelFamilies: asValue(createModelFamilyRegistry()) });
+    const scope = this.runScope();
     const { run, sources, warnings, extensions, emitter } = createRunContext({
       runId,
       outDir,
@@ -288,7 +281,7 @@ export class Kernel {
     }
     await store.close().catch(() => undefined);
     await scope.dispose().catch((e: unknown) => logger.error({ err: describeError(e) }, 'disposing services failed'));
-    runOptions.signal?.removeEventListener('abort', onExternalAbort);
+    unlink();
     if (error && !summary.error) summary.error = describeError(error);
     if (error && summary.status === 'completed') summary.status = 'failed';
     Object.defineProperty(summary, 'cause', { value: error, enumerable: false });
@@ -307,14 +300,9 @@ export class Kernel {
   async check(options: { signal?: AbortSignal } = {}): Promise<BenchmarkCheckReport> {
     this.begin();
     const { config, logger, outDir, runId } = this.options;
-    const abort = new AbortController();
-    const onExternalAbort = () => abort.abort(options.signal?.reason);
-    if (options.signal?.aborted) onExternalAbort();
-    options.signal?.addEventListener('abort', onExternalAbort, { once: true });
-    await mkdir(outDir, { recursive: true });
-    const store = await JournalStore.open(outDir, { syncIntervalMs: config.journalSyncMs });
-    const scope = this.container.createScope();
-    scope.register({ logger: asValue(logger), modelFamilies: asValue(createModelFamilyRegistry()) });
+    const { abort, unlink } = linkedAbort(options.signal);
+    const store = await this.openJournal();
+    const scope = this.runScope();
     const { run, sources, warnings } = createRunContext({ runId, outDir, mode: 'check', config, signal: abort.signal, logger, store, services: scope.cradle, resumed: false, attempt: 1 });
     installInterceptors(this.hooks, { logger, timeouts: config.timeouts as Partial<Record<HookName, number>> });
     const benchmarks: BenchmarkCheck[] = [];
@@ -348,9 +336,22 @@ export class Kernel {
     }
     await store.close().catch(() => undefined);
     await scope.dispose().catch((e: unknown) => logger.error({ err: describeError(e) }, 'disposing services failed'));
-    options.signal?.removeEventListener('abort', onExternalAbort);
+    unlink();
     if (error) throw error;
     return { benchmarks, warnings };
+  }
+
+  /** The journal in the run folder (created when missing). */
+  private async openJournal(): Promise<JournalStore> {
+    await mkdir(this.options.outDir, { recursive: true });
+    return JournalStore.open(this.options.outDir, { syncIntervalMs: this.options.config.journalSyncMs });
+  }
+
+  /** One run's DI scope, with the services the kernel itself provides. */
+  private runScope(): AwilixContainer<Cradle> {
+    const scope = this.container.createScope();
+    scope.register({ logger: asValue(this.options.logger), modelFamilies: asValue(createModelFamilyRegistry()) });
+    return scope;
   }
 
   /** Every plugin's services into the run's scope (engines, model families…), in config order. */
@@ -418,6 +419,20 @@ export class Kernel {
     }
     return Object.freeze(out) as unknown as PluginHooks;
   }
+}
+
+/**
+ * The run's own abort controller, aborted too when the caller's signal aborts (Ctrl-C); `unlink`
+ * stops listening on the caller's signal once the run is over.
+ */
+function linkedAbort(external: AbortSignal | undefined): { abort: AbortController; unlink: () => void } {
+  const abort = new AbortController();
+  // Every in-flight request listens on the run's signal; thousands at once are expected.
+  setMaxListeners(0, abort.signal);
+  const onExternalAbort = () => abort.abort(external?.reason);
+  if (external?.aborted) onExternalAbort();
+  external?.addEventListener('abort', onExternalAbort, { once: true });
+  return { abort, unlink: () => external?.removeEventListener('abort', onExternalAbort) };
 }
 
 /** The config as written to summary.json: without internals, and with secrets masked. */
