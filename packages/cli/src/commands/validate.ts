@@ -1,4 +1,4 @@
-import { renderTextTable, silentLogger } from '@yardstick/core';
+import { renderTextTable, silentLogger, type BenchmarkCheckReport, type Kernel } from '@yardstick/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -10,6 +10,20 @@ import { prepareRun } from '../prepare.js';
 function shown(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(file);
+}
+
+/** The kernel's check, stopped by Ctrl-C / SIGTERM mid-read so the caller's cleanup still runs. */
+async function checkInterruptibly(kernel: Kernel): Promise<BenchmarkCheckReport> {
+  const interrupt = new AbortController();
+  const stop = () => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await kernel.check({ signal: interrupt.signal });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 const register: CommandModule = (program, ctx) => {
@@ -25,23 +39,12 @@ const register: CommandModule = (program, ctx) => {
       const outDir = await mkdtemp(join(tmpdir(), 'yardstick-validate-'));
       try {
         const kernel = buildKernel(prepared, { outDir, runId: 'validate', logger: silentLogger() });
-        const where = prepared.config.filepath ?? 'configuration';
+        let report: BenchmarkCheckReport | undefined;
+        if (flags.datasets) report = await checkInterruptibly(kernel);
+        else kernel.checkDependencies();
         const plugins = prepared.plugins.map((p) => `${p.plugin.name}@${p.plugin.version}`).join(', ') || 'no plugins';
-        if (!flags.datasets) {
-          kernel.checkDependencies();
-          ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
-          return;
-        }
-        // Ctrl-C mid-read stops the check, so the temporary folder below is still removed.
-        const interrupt = new AbortController();
-        const stop = () => interrupt.abort(new Error('interrupted'));
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        const report = await kernel.check({ signal: interrupt.signal }).finally(() => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-        });
-        ctx.stdout(`✔ ${where} is valid: ${plugins}\n`);
+        ctx.stdout(`✔ ${prepared.config.filepath ?? 'configuration'} is valid: ${plugins}\n`);
+        if (!report) return;
         if (report.benchmarks.length > 0) {
           const rows = report.benchmarks.map((b) => [b.name, b.samples.toLocaleString('en-US'), b.phases.length > 1 ? `${b.phases.length} (${b.phases.join(', ')})` : '1']);
           ctx.stdout(`\n${renderTextTable({ headers: ['benchmark', 'samples', 'phases'], rows })}\n`);
