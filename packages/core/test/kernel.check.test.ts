@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin, ERROR_CODES, isYardstickError, rowsSource, type Sample } from '../src/index.js';
-import { createTestKernel, fakeEngine } from '../src/testing/index.js';
+import { createTestKernel, fakeEngine, samplesPlugin } from '../src/testing/index.js';
 
 /** A benchmark plugin whose setup "reads" rows and can fail on one, as a dataset reader does. */
 function rowsBenchmark(rows: number, badRow?: number) {
@@ -58,13 +58,7 @@ describe('Kernel.check (yardstick validate)', () => {
   });
 
   it('a contradictory load is a config error in a check too; a kernel checks or runs once', async () => {
-    const bad = definePlugin({
-      name: 'benchmark-bad-load',
-      version: '0.1.0',
-      kind: 'benchmark',
-      core: '^0.1.0',
-      apply: ({ hooks }) => hooks.setup.tap('b', (run) => run.benchmarks.register({ name: 'b', samples: () => [], load: { rate: 10, arrival: 'poisson', burstiness: 0.5 } })),
-    });
+    const bad = samplesPlugin({ b: [] }, { load: { rate: 10, arrival: 'poisson', burstiness: 0.5 } });
     const { kernel } = await createTestKernel({ plugins: [bad] });
     const error = await kernel.check().catch((e: unknown) => e);
     expect(isYardstickError(error) && error.code).toBe(ERROR_CODES.CONFIG_INVALID);
